@@ -1,0 +1,144 @@
+"""What runs inside the forked child: one snippet, as `python snippet.py` would run it, then `os._exit`.
+
+The child never returns to the server's loop. It writes everything the snippet prints to one file (fd 1 and
+fd 2 share it, so stdout and stderr stay in the order they were written, including output of C code and of
+DataLoader worker processes) and its verdict to a JSON file written atomically: a child that dies before
+writing it (segfault, abort, `os._exit`, timeout) leaves no result, which the server reports as a crash.
+"""
+
+from __future__ import annotations
+
+import builtins
+import ctypes
+import io
+import json
+import linecache
+import os
+import random
+import resource
+import sys
+import traceback
+import types
+import warnings
+
+# The largest output file a snippet may write; past it the kernel stops the child (SIGXFSZ).
+OUTPUT_LIMIT = 256 * 1024 * 1024
+
+
+def run(job: dict, workdir: str, output_path: str, result_path: str) -> None:
+    try:
+        result = _run(job, workdir, output_path)
+        _write_json(result_path, result)
+    finally:
+        ctypes.CDLL(None).fflush(None)  # C stdio buffers of torch's C++ code
+        os._exit(0)
+
+
+def _run(job: dict, workdir: str, output_path: str) -> dict:
+    _redirect(output_path)
+    os.chdir(workdir)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+    _deterministic(job["threads"])
+
+    name = job["display_path"]
+    source = job["source"]
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    module = types.ModuleType("__main__")
+    module.__file__ = name
+    module.__builtins__ = builtins
+    sys.modules["__main__"] = module
+    sys.argv = [name]
+    sys.path[0] = workdir
+
+    raised: BaseException | None = None
+    try:
+        exec(compile(source, name, "exec"), module.__dict__)
+    except SystemExit as e:
+        code = e.code
+        if code not in (None, 0):
+            if not isinstance(code, int):
+                print(code, file=sys.stderr)
+            return _error(f"exited with sys.exit({e.code!r})", _snippet_line(e, name))
+    except BaseException as e:  # noqa: BLE001 - the snippet's own exception is the output
+        raised = e
+
+    expected = job["raises"]
+    if raised is not None:
+        sys.stderr.write(_trimmed_traceback(raised, name))
+        if not (expected and _is_a(raised, expected)):
+            what = "".join(traceback.format_exception_only(raised)).strip().splitlines()[-1]
+            return _error(f"raised {what}", _snippet_line(raised, name))
+    elif expected:
+        return _error(f"was declared to raise {expected} (# memo: raises), but raised nothing", None)
+
+    checks = []
+    for check in job["checks"]:
+        try:
+            value = eval(check["expr"], dict(module.__dict__, raised=raised))  # noqa: S307 - our own snippets
+        except Exception as e:  # noqa: BLE001
+            return _error(f"check '{check['expr']}' failed: {type(e).__name__}: {e}", check["line"])
+        checks.append({**check, "value": bool(value)})
+    return {"status": "ok", "checks": checks}
+
+
+def _redirect(output_path: str) -> None:
+    out = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.close(out)
+    os.close(null)
+
+    def stream(fd: int) -> io.TextIOWrapper:
+        # Unbuffered text, so that prints and warnings keep the order in which they were written.
+        raw = io.FileIO(fd, "w", closefd=False)
+        return io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace", write_through=True)
+
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the child
+    sys.stdout, sys.stderr = stream(1), stream(2)
+    sys.__stdout__, sys.__stderr__ = sys.stdout, sys.stderr
+
+
+def _deterministic(threads: int) -> None:
+    import numpy
+    import torch
+
+    random.seed(0)
+    numpy.random.seed(0)
+    torch.manual_seed(0)
+    torch.set_num_threads(threads)
+    # As `python -W default`: every warning once per place, DeprecationWarnings from libraries included.
+    warnings.resetwarnings()
+    warnings.simplefilter("default")
+
+
+def _trimmed_traceback(exc: BaseException, name: str) -> str:
+    """The traceback as Python prints it, keeping only the frames of the snippet itself."""
+    if isinstance(exc, SyntaxError):  # its location is in the message, not in a frame
+        return "".join(traceback.format_exception_only(exc))
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == name]
+    text = "Traceback (most recent call last):\n"
+    text += "".join(traceback.StackSummary.from_list(frames).format())
+    return text + "".join(traceback.format_exception_only(exc))
+
+
+def _snippet_line(exc: BaseException, name: str) -> int | None:
+    if isinstance(exc, SyntaxError) and exc.filename == name:
+        return exc.lineno
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == name]
+    return lines[-1] if lines else None
+
+
+def _is_a(exc: BaseException, expected: str) -> bool:
+    return any(expected in (c.__name__, f"{c.__module__}.{c.__qualname__}") for c in type(exc).__mro__)
+
+
+def _error(message: str, line: int | None) -> dict:
+    return {"status": "error", "message": message, "line": line, "checks": []}
+
+
+def _write_json(path: str, data: dict) -> None:
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(data, f)
+    os.replace(path + ".tmp", path)

@@ -1,0 +1,43 @@
+"""The directives a page may hold, each on a line of its own, outside code fences:
+
+    {{ run <page>/<file>.py }}   a snippet: its source, then its executed output
+    {{ claim <claim-id> }}       one of the memo's claims and its computed verdict
+    {{ claims }}                 every claim of the site and its verdict (the fact-check page)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\{\{\s*(?P<kind>run|claims?)\b\s*(?P<arg>\S*)\s*\}\}[ \t]*$")
+FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class Directive:
+    kind: str  # "run", "claim" or "claims"
+    arg: str
+    line: int
+    indent: str
+
+
+def find(markdown: str) -> Iterator[Directive]:
+    fence = None
+    for lineno, text in enumerate(markdown.splitlines(), 1):
+        m = FENCE.match(text)
+        if m and (fence is None or m[1].startswith(fence)):
+            fence = m[1] if fence is None else None
+            continue
+        if fence is None and (d := DIRECTIVE.match(text)):
+            yield Directive(d["kind"], d["arg"], lineno, d["indent"])
+
+
+def expand(markdown: str, render: Callable[[Directive], str]) -> str:
+    """Replace each directive by what `render` makes of it (Markdown), indented like the directive."""
+    lines = markdown.splitlines()
+    for d in find(markdown):
+        block = render(d)
+        lines[d.line - 1] = "\n".join(d.indent + x if x else x for x in block.splitlines())
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,126 @@
+"""What a reader sees: the source of a snippet, its output block, a claim with its verdict. Plain strings of
+Markdown and HTML; every text that came from a run is escaped here."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from engine.claims import FAILS, HOLDS, PARTLY, UNCHECKED, Verdict
+from engine.runner import Result
+from engine.snippet import Snippet
+
+LABELS = {
+    "ko": {
+        "output": "출력",
+        "expected": "예상된 예외: {name}",
+        "truncated": "출력이 너무 길어 앞의 {shown}만 보여 줍니다 (전체 {total}).",
+        "skipped": "이 예제는 {requires}에서만 실행됩니다. 이 사이트는 torch {version}로 만들었습니다.",
+        "failed": "실행 실패",
+        "claim": "메모의 주장",
+        "evidence": "근거",
+        "page": "쪽",
+        "verdict": "판정",
+        HOLDS: "성립함",
+        FAILS: "성립하지 않음",
+        PARTLY: "일부 경우에만 성립",
+        UNCHECKED: "확인하지 못함",
+    },
+    "en": {
+        "output": "Output",
+        "expected": "expected exception: {name}",
+        "truncated": "Output too long: only the first {shown} of {total} is shown.",
+        "skipped": "This example runs only on {requires}; this site was built with torch {version}.",
+        "failed": "Run failed",
+        "claim": "The memo's claim",
+        "evidence": "Evidence",
+        "page": "Page",
+        "verdict": "Verdict",
+        HOLDS: "holds",
+        FAILS: "does not hold",
+        PARTLY: "holds only in some cases",
+        UNCHECKED: "not checked",
+    },
+}
+# Admonition types of Material, so a verdict reads at a glance.
+VERDICT_STYLE = {HOLDS: "success", FAILS: "failure", PARTLY: "warning", UNCHECKED: "note"}
+
+
+def source(snippet: Snippet) -> str:
+    """A fenced block of the snippet's source (highlighted, with a copy button, by pymdownx)."""
+    longest = max((len(m) for m in re.findall(r"`+", snippet.source)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f'{fence}python title="{snippet.display_path}"\n{snippet.source.rstrip()}\n{fence}'
+
+
+def output(snippet: Snippet, result: Result, lang: str) -> str:
+    t = LABELS[lang]
+    anchor = f"run-{snippet.name.rsplit('/', 1)[-1].removesuffix('.py')}"
+    if result.status == "skipped":
+        return f'<div class="admonition info memo-skipped" id="{anchor}"><p>{escape(result.message)}</p></div>'
+    label = t["output"]
+    if snippet.raises:
+        label += " · " + t["expected"].format(name=snippet.raises)
+    stamp = "torch {torch} · Python {python} · {platform}".format(**result.stamp)
+    note = ""
+    if result.output_bytes > len(result.output.encode()):
+        note = t["truncated"].format(shown=_size(len(result.output.encode())), total=_size(result.output_bytes))
+        note = f'<p class="memo-output__note">{escape(note)}</p>'
+    body = escape(result.output) if result.output else ""
+    return (
+        f'<div class="memo-output{" memo-output--raises" if snippet.raises else ""}" id="{anchor}">'
+        f'<div class="memo-output__head"><span class="memo-output__label">{escape(label)}</span>'
+        f'<span class="memo-output__stamp">{escape(stamp)}</span></div>'
+        f"<pre><code>{body}</code></pre>{note}</div>"
+    )
+
+
+def error(message: str, output: str, lang: str) -> str:
+    """A failure shown on the page (under `mkdocs serve`; a build stops on it instead)."""
+    text = f"{message}\n\n{output}" if output else message
+    return (
+        f'<div class="admonition failure memo-error"><p class="admonition-title">{escape(LABELS[lang]["failed"])}</p>'
+        f"<pre><code>{escape(text)}</code></pre></div>"
+    )
+
+
+def location(snippet: Snippet, result: Result) -> str:
+    return f"{snippet.display_path}:{result.line}" if result.line else snippet.display_path
+
+
+def claim(claim_id: str, words: str, verdict: Verdict | None, lang: str) -> str:
+    t = LABELS[lang]
+    verdict = verdict or Verdict(claim_id)
+    items = "".join(
+        f"<li><code>{escape(e.expr)}</code> → <code>{e.value}</code> "
+        f'<span class="memo-claim__where">({escape(e.snippet)}:{e.line})</span></li>'
+        for e in verdict.evidence
+    )
+    return (
+        f'<div class="admonition {VERDICT_STYLE[verdict.value]} memo-claim" id="claim-{claim_id}" '
+        f'data-verdict="{verdict.value}">'
+        f'<p class="admonition-title">{escape(t["claim"])}: {escape(t[verdict.value])}</p>'
+        f"<p>«{escape(words)}»</p><ul>{items}</ul></div>"
+    )
+
+
+def claims_table(rows, lang: str) -> str:
+    """rows: (claim id, words, page url, page title, verdict or None)."""
+    t = LABELS[lang]
+    body = ""
+    for claim_id, words, url, title, verdict in rows:
+        value = verdict.value if verdict else UNCHECKED
+        body += (
+            f'<tr data-verdict="{value}"><td><a href="{escape(url)}#claim-{claim_id}">{escape(title)}</a></td>'
+            f"<td>«{escape(words)}»</td><td><strong>{escape(t[value])}</strong></td></tr>"
+        )
+    return (
+        f'<table class="memo-claims"><thead><tr><th>{escape(t["page"])}</th><th>{escape(t["claim"])}</th>'
+        f"<th>{escape(t['verdict'])}</th></tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    return f"{n / 1024:.1f} KiB" if n < 1024**2 else f"{n / 1024**2:.1f} MiB"

@@ -1,0 +1,126 @@
+"""A snippet file and the options written in it (`# memo: ...` comment lines)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+OPTION = re.compile(r"^\s*#\s*memo:\s*(?P<key>[a-z-]+)\s*(?P<value>.*?)\s*$")
+CHECK = re.compile(r"^(?P<claim>[a-z0-9][a-z0-9-]*)\s*:\s*(?P<expr>\S.*)$")
+DEFAULT_TIMEOUT = 60.0
+
+
+class SnippetError(Exception):
+    """Bad input, reported as `file:line: message`."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        self.path, self.line, self.message = path, line, message
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+
+@dataclass(frozen=True)
+class Check:
+    claim: str
+    expr: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Snippet:
+    name: str  # path relative to snippets/, e.g. "view-vs-reshape/view-shares-memory.py"
+    display_path: str  # what tracebacks and error messages call it: "snippets/<name>"
+    source: str
+    raises: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    threads: int = 1
+    nondeterministic: bool = False
+    requires: str | None = None  # a requirement on torch, e.g. "torch>=2.1"
+    checks: tuple[Check, ...] = field(default=())
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.source.encode()).hexdigest()
+
+
+def resolve(snippets_dir: Path, name: str) -> Path:
+    """The file a page names, refusing paths that leave snippets/."""
+    root = snippets_dir.resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root):
+        raise ValueError(f"snippet path '{name}' leaves snippets/")
+    if path.suffix != ".py":
+        raise ValueError(f"snippet '{name}' is not a .py file")
+    if not path.is_file():
+        raise FileNotFoundError(f"snippet '{name}' not found in snippets/")
+    return path
+
+
+def load(snippets_dir: Path, name: str) -> Snippet:
+    path = resolve(snippets_dir, name)
+    display = f"snippets/{path.relative_to(snippets_dir.resolve()).as_posix()}"
+    raw = path.read_bytes()
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise SnippetError(display, line, "source is not valid UTF-8") from None
+    return parse(name, display, source)
+
+
+def parse(name: str, display: str, source: str) -> Snippet:
+    options: dict = {}
+    checks: list[Check] = []
+    for lineno, text in enumerate(source.splitlines(), 1):
+        m = OPTION.match(text)
+        if not m:
+            continue
+        key, value = m["key"], m["value"]
+        try:
+            if key == "raises":
+                options["raises"] = _identifier(value)
+            elif key == "timeout":
+                options["timeout"] = _positive(float, value)
+            elif key == "threads":
+                options["threads"] = _positive(int, value)
+            elif key == "nondeterministic":
+                options["nondeterministic"] = True
+            elif key == "requires":
+                options["requires"] = _requirement(value)
+            elif key == "check":
+                c = CHECK.match(value)
+                if not c:
+                    raise ValueError("expected 'check <claim-id>: <expression>'")
+                compile(c["expr"], display, "eval")  # a typo fails here, not in the child
+                checks.append(Check(c["claim"], c["expr"], lineno))
+            else:
+                raise ValueError(f"unknown option '{key}'")
+        except (ValueError, SyntaxError) as e:
+            raise SnippetError(display, lineno, f"bad '# memo: {key}' option: {e}") from None
+    return Snippet(name=name, display_path=display, source=source, checks=tuple(checks), **options)
+
+
+def _identifier(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][\w.]*", value):
+        raise ValueError("expected an exception name such as RuntimeError")
+    return value
+
+
+def _positive(kind, value: str):
+    number = kind(value)
+    if number <= 0:
+        raise ValueError("must be positive")
+    return number
+
+
+def _requirement(value: str) -> str:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(value)
+    except InvalidRequirement as e:
+        raise ValueError(str(e)) from None
+    if req.name != "torch":
+        raise ValueError("only 'torch' requirements are supported")
+    return value

@@ -1,0 +1,180 @@
+"""The MkDocs glue, and all of it: the engine (engine/) knows nothing of MkDocs.
+
+Before the pages are rendered, every page is scanned for its directives (`{{ run }}`, `{{ claim }}`) and
+every snippet that is not cached runs, all in one batch so that two run at once. Each page then only looks
+its results up. A failure stops `mkdocs build` with the snippet's file and line and the page that includes
+it; under `mkdocs serve` the server stays up and the page shows the failure where the output would be.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import posixpath
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.utils.meta import get_data
+
+from engine import claims, directives, render, runner, snippet, translations
+
+log = logging.getLogger("mkdocs.hooks.memos")
+ROOT = Path(__file__).resolve().parent
+SNIPPETS = ROOT / "snippets"
+CACHE = ROOT / ".cache" / "outputs"
+# Snippets running at once; each child uses one torch thread unless it asks for more.
+JOBS = int(os.environ.get("MEMOS_JOBS", os.cpu_count() or 2))
+OUTPUT_TOKEN = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
+
+
+@dataclass
+class Scan:
+    """What the pages of the whole site need, found before any page is rendered."""
+
+    snippets: dict = field(default_factory=dict)  # name -> Snippet
+    results: dict = field(default_factory=dict)  # name -> runner.Result
+    includers: dict = field(default_factory=dict)  # name -> "docs/<page>:<line>" that first includes it
+    problems: dict = field(default_factory=dict)  # (page, kind, arg) -> message, for bad directives
+    words: dict = field(default_factory=lambda: {"ko": {}, "en": {}})  # lang -> claim id -> words
+    pages: dict = field(default_factory=dict)  # claim id -> (Korean page path, its title)
+    verdicts: dict = field(default_factory=dict)
+
+
+serving = False
+scan = Scan()
+outputs: dict[str, list[str]] = {}  # page src_uri -> output blocks, put in place of OUTPUT_TOKEN
+
+
+def on_startup(command, dirty):
+    global serving
+    serving = command == "serve"
+
+
+def on_serve(server, config, builder):
+    runner.prestart(JOBS)  # import torch now, not at the first edit
+    return server
+
+
+def on_pre_build(config):
+    global scan
+    scan = _scan(Path(config.docs_dir))
+    results, summary = runner.Runner(CACHE, JOBS, _progress).run(list(scan.snippets.values()))
+    scan.results = results
+    scan.verdicts = claims.verdicts(scan.snippets, results)
+    log.info(f"memos: {summary}")
+    failures = _failures()
+    if failures and not serving:
+        raise PluginError("snippets failed:\n" + "\n".join(f"  {f}" for f in failures))
+    for f in failures:
+        log.error(f)
+
+
+def _scan(docs: Path) -> Scan:
+    found = Scan()
+    for path in sorted(docs.rglob("*.md")):
+        src = path.relative_to(docs).as_posix()
+        text = path.read_text(encoding="utf-8")
+        meta = get_data(text)[1]
+        lang = _lang(src)
+        for claim_id, words in (meta.get("claims") or {}).items():
+            found.words[lang][claim_id] = str(words)
+            if lang == "ko":
+                found.pages[claim_id] = (src, _title(text))
+        for d in directives.find(text):
+            where = f"docs/{src}:{d.line}"
+            try:
+                if d.kind == "run":
+                    found.snippets[d.arg] = snippet.load(SNIPPETS, d.arg)
+                    found.includers.setdefault(d.arg, where)
+                elif d.kind == "claim" and d.arg not in (meta.get("claims") or {}):
+                    raise ValueError(f"claim '{d.arg}' is not in this page's front matter 'claims:'")
+            except snippet.SnippetError as e:
+                found.problems[src, d.kind, d.arg] = f"{e} (included by {where})"
+            except (OSError, ValueError) as e:
+                found.problems[src, d.kind, d.arg] = f"{where}: {e}"
+    return found
+
+
+def _failures() -> list[str]:
+    return list(scan.problems.values()) + [_failure(n) for n, r in scan.results.items() if r.status == "error"]
+
+
+def _failure(name: str) -> str:
+    result = scan.results[name]
+    where = render.location(scan.snippets[name], result)
+    return f"{where}: {result.message} (included by {scan.includers[name]})"
+
+
+def on_page_markdown(markdown, page, config, files):
+    lang = config.theme["language"]
+    src = page.file.src_uri
+    blocks: list[str] = []
+    outputs[src] = blocks
+
+    def directive(d: directives.Directive) -> str:
+        problem = scan.problems.get((src, d.kind, d.arg))
+        if problem:
+            return render.error(problem, "", lang)
+        if d.kind == "run":
+            s = scan.snippets[d.arg]
+            result = scan.results[d.arg]
+            if result.status == "error":
+                blocks.append(render.error(_failure(d.arg), result.output, lang))
+            else:
+                blocks.append(render.output(s, result, lang))
+            return f"{render.source(s)}\n\n@@memo-output-{len(blocks) - 1}@@\n"
+        if d.kind == "claim":
+            words = scan.words[lang].get(d.arg) or scan.words["ko"][d.arg]
+            return render.claim(d.arg, words, scan.verdicts.get(d.arg), lang)
+        return render.claims_table(_claim_rows(src, lang), lang)
+
+    return _translation_notice(page, lang) + directives.expand(markdown, directive)
+
+
+def on_page_content(html, page, config, files):
+    blocks = outputs.pop(page.file.src_uri, [])
+    return OUTPUT_TOKEN.sub(lambda m: blocks[int(m[1])], html)
+
+
+def _claim_rows(src: str, lang: str):
+    here = _url(src)
+    for claim_id, (pagesrc, title) in scan.pages.items():
+        words = scan.words[lang].get(claim_id) or scan.words["ko"][claim_id]
+        url = posixpath.relpath(_url(pagesrc) or ".", here or ".") + "/"
+        yield claim_id, words, url, title, scan.verdicts.get(claim_id)
+
+
+def _translation_notice(page, lang: str) -> str:
+    path = Path(page.file.abs_src_path)
+    if lang == "ko":
+        return ""
+    if not path.name.endswith(".en.md"):
+        return '!!! info "Not translated yet"\n    This page has no English translation yet; the Korean original is shown.\n\n'
+    if translations.is_current(path, page.meta):
+        return ""
+    return (
+        '!!! warning "Outdated translation"\n'
+        "    The Korean page changed after this translation was written; the English text may be behind.\n\n"
+    )
+
+
+def _lang(src: str) -> str:
+    return "en" if src.endswith(".en.md") else "ko"
+
+
+def _url(src: str) -> str:
+    stem = src.removesuffix(".md").removesuffix(".en")
+    return "" if stem == "index" else stem
+
+
+def _title(text: str) -> str:
+    m = re.search(r"^# (.+?)\s*$", text, re.M)
+    return m[1] if m else ""
+
+
+def _progress(done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r  memos: {done}/{total} snippets ran" + ("\n" if done == total else ""))

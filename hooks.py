@@ -24,7 +24,8 @@ from engine import claims, directives, render, runner, snippet, translations
 log = logging.getLogger("mkdocs.hooks.memos")
 ROOT = Path(__file__).resolve().parent
 SNIPPETS = ROOT / "snippets"
-CACHE = ROOT / ".cache" / "outputs"
+# Tests point copies of the project at one cache: entries are keyed by content, so sharing is safe.
+CACHE = Path(os.environ.get("MEMOS_CACHE", ROOT / ".cache" / "outputs"))
 # Snippets running at once; each child uses one torch thread unless it asks for more.
 JOBS = int(os.environ.get("MEMOS_JOBS", os.cpu_count() or 2))
 OUTPUT_TOKEN = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
@@ -36,7 +37,7 @@ class Scan:
 
     snippets: dict = field(default_factory=dict)  # name -> Snippet
     results: dict = field(default_factory=dict)  # name -> runner.Result
-    includers: dict = field(default_factory=dict)  # name -> "docs/<page>:<line>" that first includes it
+    includers: dict = field(default_factory=dict)  # name -> ["docs/<page>:<line>", ...] that include it
     problems: dict = field(default_factory=dict)  # (page, kind, arg) -> message, for bad directives
     words: dict = field(default_factory=lambda: {"ko": {}, "en": {}})  # lang -> claim id -> words
     pages: dict = field(default_factory=dict)  # claim id -> (Korean page path, its title)
@@ -88,7 +89,7 @@ def _scan(docs: Path) -> Scan:
             try:
                 if d.kind == "run":
                     found.snippets[d.arg] = snippet.load(SNIPPETS, d.arg)
-                    found.includers.setdefault(d.arg, where)
+                    found.includers.setdefault(d.arg, []).append(where)
                 elif d.kind == "claim" and d.arg not in (meta.get("claims") or {}):
                     raise ValueError(f"claim '{d.arg}' is not in this page's front matter 'claims:'")
             except snippet.SnippetError as e:
@@ -105,7 +106,7 @@ def _failures() -> list[str]:
 def _failure(name: str) -> str:
     result = scan.results[name]
     where = render.location(scan.snippets[name], result)
-    return f"{where}: {result.message} (included by {scan.includers[name]})"
+    return f"{where}: {result.message} (included by {', '.join(scan.includers[name])})"
 
 
 def on_page_markdown(markdown, page, config, files):

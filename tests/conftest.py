@@ -1,0 +1,46 @@
+"""Shared fixtures: the real site built once, and throw-away copies of the project to break."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+# Copies of the project share the repository's cache: entries are keyed by content, so an unchanged
+# snippet is not run again, and an edited one is.
+ENV = dict(os.environ, MEMOS_CACHE=str(ROOT / ".cache" / "outputs"), NO_MKDOCS_2_WARNING="1")
+
+
+def build(project: Path, site: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*MKDOCS, "build", "--strict", "--site-dir", str(site)],
+        cwd=project, env=ENV, capture_output=True, text=True, timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The real site, built with --strict from the repository as it is."""
+    out = tmp_path_factory.mktemp("site")
+    done = build(ROOT, out)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the project that a test may change freely."""
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in ("docs", "snippets", "engine"):
+        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("hooks.py", "mkdocs.yml"):
+        shutil.copy(ROOT / name, copy / name)
+    return copy

@@ -1,3 +1,4 @@
+# memo: requires torch>=2.13
 # memo: raises GuardOnDataDependentSymNode
 import logging
 

@@ -14,6 +14,7 @@ import posixpath
 import re
 import sys
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -130,7 +131,7 @@ def on_page_markdown(markdown, page, config, files):
         if d.kind == "claim":
             words = scan.words[lang].get(d.arg) or scan.words["ko"][d.arg]
             return render.claim(d.arg, words, scan.verdicts.get(d.arg), lang)
-        return render.claims_table(_claim_rows(src, lang), lang)
+        return render.claims_table(_claim_rows(src, config), _torch(), lang)
 
     return _translation_notice(page, lang) + directives.expand(markdown, directive)
 
@@ -140,12 +141,29 @@ def on_page_content(html, page, config, files):
     return OUTPUT_TOKEN.sub(lambda m: blocks[int(m[1])], html)
 
 
-def _claim_rows(src: str, lang: str):
+def _claim_rows(src: str, config):
+    """Every claim of the site, in the order of the navigation, with its words in this build's language."""
+    lang = config.theme["language"]
+    order = {page: i for i, page in enumerate(_nav_files(config.nav))}
     here = _url(src)
-    for claim_id, (pagesrc, title) in scan.pages.items():
+    for claim_id, (page_src, title) in sorted(scan.pages.items(), key=lambda c: order.get(c[1][0], len(order))):
         words = scan.words[lang].get(claim_id) or scan.words["ko"][claim_id]
-        url = posixpath.relpath(_url(pagesrc) or ".", here or ".") + "/"
+        url = posixpath.relpath(_url(page_src) or ".", here or ".") + "/"
         yield claim_id, words, url, title, scan.verdicts.get(claim_id)
+
+
+def _nav_files(nav) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [f for v in nav.values() for f in _nav_files(v)]
+    return [f for item in nav or [] for f in _nav_files(item)]
+
+
+def _torch() -> str:
+    """The torch release that ran this build's snippets (as its outputs are stamped)."""
+    stamps = [r.stamp["torch"] for r in scan.results.values() if r.stamp]
+    return stamps[0] if stamps else version("torch")
 
 
 def _translation_notice(page, lang: str) -> str:

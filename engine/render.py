@@ -104,17 +104,21 @@ def claim(claim_id: str, words: str, verdict: Verdict | None, lang: str) -> str:
     )
 
 
-def claims_table(rows, lang: str) -> str:
-    """rows: (claim id, words, page url, page title, verdict or None)."""
+def claims_table(rows, torch: str, lang: str) -> str:
+    """rows: (claim id, words, page url, page title, verdict or None); `torch` the release that ran the checks."""
     t = LABELS[lang]
     body = ""
+    counts = dict.fromkeys((HOLDS, FAILS, PARTLY, UNCHECKED), 0)
     for claim_id, words, url, title, verdict in rows:
         value = verdict.value if verdict else UNCHECKED
+        counts[value] += 1
         body += (
             f'<tr data-verdict="{value}"><td><a href="{escape(url)}#claim-{claim_id}">{escape(title)}</a></td>'
             f"<td>«{escape(words)}»</td><td><strong>{escape(t[value])}</strong></td></tr>"
         )
+    summary = ", ".join(f"{t[v]} {n}" for v, n in counts.items() if n)
     return (
+        f'<p class="memo-claims__summary">torch {escape(torch)}: {escape(summary)}</p>'
         f'<table class="memo-claims"><thead><tr><th>{escape(t["page"])}</th><th>{escape(t["claim"])}</th>'
         f"<th>{escape(t['verdict'])}</th></tr></thead><tbody>{body}</tbody></table>"
     )

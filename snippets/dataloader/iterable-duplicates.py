@@ -14,7 +14,8 @@ class ShardedStream(Stream):
         info = get_worker_info()  # None in the main process
         if info is None:
             return iter(range(self.n))
-        return iter(range(info.id, self.n, info.num_workers))  # worker i takes every num_workers-th item
+        # worker i takes items i, i + num_workers, i + 2 * num_workers, ...
+        return iter(range(info.id, self.n, info.num_workers))
 
 
 for dataset in (Stream(6), ShardedStream(6)):

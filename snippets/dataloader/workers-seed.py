@@ -20,7 +20,9 @@ class Noisy(torch.utils.data.Dataset):
 
 def load(seed):
     generator = torch.Generator().manual_seed(seed)  # draws base_seed; worker i gets base_seed + i
-    loader = DataLoader(Noisy(), batch_size=2, num_workers=2, worker_init_fn=report_worker, generator=generator)
+    loader = DataLoader(
+        Noisy(), batch_size=2, num_workers=2, worker_init_fn=report_worker, generator=generator
+    )
     return [batch for batch in loader]
 
 

@@ -20,4 +20,5 @@ for set_to_none in (True, False):
     for _ in range(10):
         optimizer.zero_grad(set_to_none=set_to_none)
         model(x).sum().backward()
-    print(f"set_to_none={set_to_none!s:5}  page faults per step: {(page_faults() - before) / 10:.0f}")
+    per_step = (page_faults() - before) / 10
+    print(f"set_to_none={set_to_none!s:5}  page faults per step: {per_step:.0f}")

@@ -14,7 +14,8 @@ backward()
 weight_grad = model.weight.grad
 for param in model.parameters():  # zeroing: same tensor, filled with zeros
     param.grad.zero_()
-print("after zero_(): grad =", model.weight.grad[0], "same tensor:", model.weight.grad is weight_grad)
+print("after zero_(): grad =", model.weight.grad[0])
+print("  same tensor as before:", model.weight.grad is weight_grad)
 grads_after_zero = backward()
 
 for param in model.parameters():  # the memo's loop: drop the gradient tensor

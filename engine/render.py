@@ -63,8 +63,8 @@ def output(snippet: Snippet, result: Result, lang: str) -> str:
         label += " · " + t["expected"].format(name=snippet.raises)
     stamp = "torch {torch} · Python {python} · {platform}".format(**result.stamp)
     note = ""
-    if result.output_bytes > len(result.output.encode()):
-        note = t["truncated"].format(shown=_size(len(result.output.encode())), total=_size(result.output_bytes))
+    if result.output_bytes > result.shown_bytes:
+        note = t["truncated"].format(shown=_size(result.shown_bytes), total=_size(result.output_bytes))
         note = f'<p class="memo-output__note">{escape(note)}</p>'
     body = escape(result.output) if result.output else ""
     return (

@@ -31,6 +31,7 @@ class Result:
     output: str = ""
     message: str = ""
     line: int | None = None
+    shown_bytes: int = 0
     output_bytes: int = 0
     seconds: float = 0.0
     checks: list = field(default_factory=list)

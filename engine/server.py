@@ -118,7 +118,7 @@ def _finish(r: Running, timed_out: bool, scrub) -> dict:
     os.close(r.pidfd)
     seconds = time.monotonic() - r.started
     try:
-        output, size = _read_output(os.path.join(r.tmp, "output"))
+        output, shown, size = _read_output(os.path.join(r.tmp, "output"))
         result = _read_result(os.path.join(r.tmp, "result.json"))
     finally:
         shutil.rmtree(r.tmp, ignore_errors=True)
@@ -132,17 +132,19 @@ def _finish(r: Running, timed_out: bool, scrub) -> dict:
         "checks": [],
         **result,
         "output": scrub(output, r.tmp),
+        "shown_bytes": shown,  # counted before scrubbing, which changes the length
         "output_bytes": size,
         "seconds": round(seconds, 3),
     }
 
 
-def _read_output(path: str) -> tuple[str, int]:
+def _read_output(path: str) -> tuple[str, int, int]:
+    """The text shown, how many bytes of the output it holds, and how many there were."""
     with open(path, "rb") as f:
         head = f.read(SHOWN_BYTES)
         size = f.seek(0, os.SEEK_END)
     # Not UTF-8, or cut in the middle of a character: shown with U+FFFD, never a crash.
-    return head.decode("utf-8", errors="replace"), size
+    return head.decode("utf-8", errors="replace"), len(head), size
 
 
 def _read_result(path: str) -> dict | None:

@@ -175,6 +175,13 @@ def test_long_output_is_truncated_with_a_note(tmp_path):
     assert "only the first 64.0 KiB of 1.9 MiB" in render.output(s, r["big"], "en")
 
 
+def test_short_output_with_library_paths_is_not_called_truncated(tmp_path):
+    r, _ = run(tmp_path, w="import warnings, torch.jit\nwarnings.warn('x', DeprecationWarning)\ntorch.jit.script(lambda x: x)\n")
+    s = snippet.parse("t/w.py", "snippets/t/w.py", "")
+    assert "…/site-packages/torch/" in r["w"].output  # scrubbed, so shorter than what was written
+    assert "memo-output__note" not in render.output(s, r["w"], "en")
+
+
 def test_bytes_that_are_not_utf8_do_not_crash(tmp_path):
     r, _ = run(tmp_path, b="import sys\nsys.stdout.buffer.write(b'ok \\xff\\xfe end\\n')\n")
     assert r["b"].status == "ok"

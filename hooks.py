@@ -41,7 +41,8 @@ class Scan:
     includers: dict = field(default_factory=dict)  # name -> ["docs/<page>:<line>", ...] that include it
     problems: dict = field(default_factory=dict)  # (page, kind, arg) -> message, for bad directives
     words: dict = field(default_factory=lambda: {"ko": {}, "en": {}})  # lang -> claim id -> words
-    pages: dict = field(default_factory=dict)  # claim id -> (Korean page path, its title)
+    pages: dict = field(default_factory=dict)  # claim id -> the Korean page that makes it
+    titles: dict = field(default_factory=lambda: {"ko": {}, "en": {}})  # lang -> page stem -> its h1
     verdicts: dict = field(default_factory=dict)
 
 
@@ -81,10 +82,11 @@ def _scan(docs: Path) -> Scan:
         text = path.read_text(encoding="utf-8")
         meta = get_data(text)[1]
         lang = _lang(src)
+        found.titles[lang][_url(src)] = _title(text)
         for claim_id, words in (meta.get("claims") or {}).items():
             found.words[lang][claim_id] = str(words)
             if lang == "ko":
-                found.pages[claim_id] = (src, _title(text))
+                found.pages[claim_id] = src
         for d in directives.find(text):
             where = f"docs/{src}:{d.line}"
             try:
@@ -146,10 +148,11 @@ def _claim_rows(src: str, config):
     lang = config.theme["language"]
     order = {page: i for i, page in enumerate(_nav_files(config.nav))}
     here = _url(src)
-    for claim_id, (page_src, title) in sorted(scan.pages.items(), key=lambda c: order.get(c[1][0], len(order))):
+    for claim_id, page_src in sorted(scan.pages.items(), key=lambda c: order.get(c[1], len(order))):
         words = scan.words[lang].get(claim_id) or scan.words["ko"][claim_id]
-        url = posixpath.relpath(_url(page_src) or ".", here or ".") + "/"
-        yield claim_id, words, url, title, scan.verdicts.get(claim_id)
+        page = _url(page_src)
+        title = scan.titles[lang].get(page) or scan.titles["ko"][page]
+        yield claim_id, words, posixpath.relpath(page or ".", here or ".") + "/", title, scan.verdicts.get(claim_id)
 
 
 def _nav_files(nav) -> list[str]:
@@ -190,7 +193,7 @@ def _url(src: str) -> str:
 
 
 def _title(text: str) -> str:
-    m = re.search(r"^# (.+?)\s*$", text, re.M)
+    m = re.search(r"^# (.+?)\s*(\{.*\})?\s*$", text, re.M)
     return m[1] if m else ""
 
 

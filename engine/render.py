@@ -119,7 +119,7 @@ def claims_table(rows, torch: str, lang: str) -> str:
     summary = ", ".join(f"{t[v]} {n}" for v, n in counts.items() if n)
     return (
         f'<p class="memo-claims__summary">torch {escape(torch)}: {escape(summary)}</p>'
-        f'<table class="memo-claims"><thead><tr><th>{escape(t["page"])}</th><th>{escape(t["claim"])}</th>'
+        f'<table data-memo-claims><thead><tr><th>{escape(t["page"])}</th><th>{escape(t["claim"])}</th>'
         f"<th>{escape(t['verdict'])}</th></tr></thead><tbody>{body}</tbody></table>"
     )
 

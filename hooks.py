@@ -182,7 +182,10 @@ def _github_repo(config) -> str:
 
 def on_page_markdown(markdown, page, config, files):
     if page.file.src_uri.endswith(".ipynb"):
-        return markdown  # mkdocs-jupyter renders it from the notebook, not from Markdown
+        # mkdocs-jupyter renders it from the notebook, not from Markdown. It repeats its page: left out of
+        # search, which would otherwise find every example twice.
+        page.meta["search"] = {"exclude": True}
+        return markdown
     lang = config.theme["language"]
     src = page.file.src_uri
     blocks: list[str] = []
@@ -218,8 +221,10 @@ def on_page_content(html, page, config, files):
         [(label, url if "://" in url else get_relative_url(url, page.url)) for label, url in links[page.file.src_uri]],
         config.theme["language"],
     )
+    if page.file.src_uri.endswith(".ipynb"):
+        return row + html  # a notebook's title comes after its install cell: the row goes on top
     title, h1, rest = html.partition("</h1>")
-    return title + h1 + row + rest if h1 else row + html
+    return title + h1 + row + rest
 
 
 def _claim_rows(src: str, lang: str):

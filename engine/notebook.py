@@ -78,6 +78,8 @@ def build(title: str, markdown: str, lang: str, torch: str, snippets: dict[str, 
             # The convention of nbconvert and Jupyter Book for a cell that is meant to raise.
             cell.metadata["tags"] = ["raises-exception"]
         cells.append(cell)
+    for number, cell in enumerate(cells):
+        cell.id = f"cell-{number}"  # not nbformat's random ids: the same page makes the same .ipynb
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},

@@ -3,6 +3,7 @@ linked (download, Colab) inside the release it belongs to."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from importlib.metadata import version
@@ -116,6 +117,11 @@ def test_colab_opens_the_notebook_of_this_release(site, page, lang):
         assert soup(site, where).select_one(".memo-notebook__colab")["href"] == expected
 
 
+def test_search_finds_each_example_once(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert [d["location"] for d in index["docs"] if "notebooks/" in d["location"]] == []
+
+
 def test_the_deploy_can_name_the_release(project, tmp_path):
     done = build(project, tmp_path / "site", MEMOS_VERSION="dev")
     assert done.returncode == 0, done.stderr
@@ -141,3 +147,4 @@ def test_markdown_cells_introduce_each_snippet_from_the_page():
         "`snippets/t/d.py`",  # neither a fenced `#` line nor an admonition is taken
     ]
     assert [c.outputs[0].text for c in snippet_cells(nb)] == [f"{n}\n" for n in names]
+    assert nb == notebook.build("Title", page, "en", "2.0.0", snippets, results)  # no random cell ids

@@ -2,7 +2,8 @@
 page, with the outputs of the run that made the page. Nothing runs here: the results are the page's own.
 
 The first cell installs the torch release that ran the snippets, and a setup cell makes every later cell
-start as each snippet started in the engine (seeded, one torch thread, default print options), so that
+start as each snippet started in the engine (seeded, one torch thread, default print options, every
+warning shown as `python -W default` shows it: see engine/child.py), so that
 running the notebook (in Colab, say) prints what the page shows.
 """
 
@@ -23,6 +24,7 @@ NOT_A_PARAGRAPH = re.compile(r"^(?:[ \t]|!!!|\?\?\?)")
 
 SETUP = """\
 import random
+import warnings
 
 import numpy
 import torch
@@ -34,6 +36,8 @@ def fresh_start(info):
     torch.manual_seed(0)
     torch.set_num_threads(1)
     torch.set_printoptions(profile="default")
+    warnings.resetwarnings()
+    warnings.simplefilter("default")
 
 
 get_ipython().events.register("pre_run_cell", fresh_start)
@@ -43,13 +47,14 @@ INTRO = {
     "ko": (
         "이 노트북에는 이 쪽의 예제가 쪽에 나온 순서대로 들어 있고, 각 예제 밑의 출력은 사이트를 만들 때 "
         "그 예제를 실행해서 얻은 것입니다. 위 셀은 그때 쓴 torch {torch}을 설치합니다. 아래 셀은 사이트에서 "
-        "예제마다 그랬듯이 셀마다 난수 시드 0, torch 스레드 하나, 기본 출력 설정으로 시작하게 합니다."
+        "예제마다 그랬듯이 셀마다 난수 시드 0, torch 스레드 하나, 기본 출력 설정, 라이브러리의 경고까지 보이는 "
+        "경고 설정으로 시작하게 합니다."
     ),
     "en": (
         "This notebook holds the examples of this page in page order; the output under each is what running it "
         "printed when the site was built. The cell above installs the torch it ran with, {torch}. The cell "
         "below starts every cell as each example started on the site: random seed 0, one torch thread, "
-        "default print options."
+        "default print options, and warnings shown even when they come from a library."
     ),
 }
 

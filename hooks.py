@@ -4,6 +4,9 @@ Before the pages are rendered, every page is scanned for its directives (`{{ run
 every snippet that is not cached runs, all in one batch so that two run at once. Each page then only looks
 its results up. A failure stops `mkdocs build` with the snippet's file and line and the page that includes
 it; under `mkdocs serve` the server stays up and the page shows the failure where the output would be.
+
+Each page with snippets also gets its notebook (engine/notebook.py, from the same results): on_files adds it
+as a page of its own, which mkdocs-jupyter renders, and each page links to it, to its .ipynb and to Colab.
 """
 
 from __future__ import annotations
@@ -13,14 +16,21 @@ import os
 import posixpath
 import re
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from types import SimpleNamespace
 
+import nbformat
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
+from packaging.version import Version
 
-from engine import claims, directives, render, runner, snippet, translations
+from engine import claims, directives, notebook, render, runner, snippet, translations
 
 log = logging.getLogger("mkdocs.hooks.memos")
 ROOT = Path(__file__).resolve().parent
@@ -30,6 +40,13 @@ CACHE = Path(os.environ.get("MEMOS_CACHE", ROOT / ".cache" / "outputs"))
 # Snippets running at once; each child uses one torch thread unless it asks for more.
 JOBS = int(os.environ.get("MEMOS_JOBS", os.cpu_count() or 2))
 OUTPUT_TOKEN = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
+TORCH = Version(version("torch"))
+# The folder of this release on the gh-pages branch (mike's layout), which Colab links name: `major.minor` of
+# the torch that runs the snippets, unless the deploy says otherwise.
+RELEASE = os.environ.get("MEMOS_VERSION") or f"{TORCH.major}.{TORCH.minor}"
+# mkdocs-jupyter reads and copies notebooks as files on disk; they are not written into docs/, where
+# `mkdocs serve` would see them change and rebuild again.
+NOTEBOOKS = tempfile.TemporaryDirectory(prefix="memos-notebooks-")
 
 
 @dataclass
@@ -49,6 +66,7 @@ class Scan:
 serving = False
 scan = Scan()
 outputs: dict[str, list[str]] = {}  # page src_uri -> output blocks, put in place of OUTPUT_TOKEN
+links: dict[str, list[tuple[str, str]]] = {}  # src_uri of a page or notebook -> (label, url) under its title
 
 
 def on_startup(command, dirty):
@@ -112,7 +130,64 @@ def _failure(name: str) -> str:
     return f"{where}: {result.message} (included by {', '.join(scan.includers[name])})"
 
 
+@event_priority(-110)
+def on_files(files, config):
+    """Add the notebook of each page of the language being built, as a page that mkdocs-jupyter renders.
+
+    This runs after static-i18n (priority -100), which remakes every file of docs/ as a plain File of the
+    language it builds: a notebook added earlier would be copied as raw JSON and get no page in Korean. Here
+    the notebook is made from the page static-i18n chose (the translation, or the Korean page it falls back
+    to), placed in that language's folder, and handed to mkdocs-jupyter as it hands docs/ files.
+    """
+    i18n = config.plugins["i18n"]
+    lang = i18n.current_language
+    made = Files([])
+    pages = {}  # notebook src_uri -> its page's File
+    for page in files.documentation_pages():
+        markdown = get_data(page.content_string)[0]
+        if not any(d.kind == "run" for d in directives.find(markdown)):
+            continue
+        nb = notebook.build(_title(markdown), markdown, lang, TORCH.public, scan.snippets, scan.results)
+        src = _folder(i18n, lang) + "notebooks/" + page.src_uri.removesuffix(".md").removesuffix(".en") + ".ipynb"
+        Path(NOTEBOOKS.name, src).parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, Path(NOTEBOOKS.name, src))
+        made.append(File(src, NOTEBOOKS.name, config.site_dir, config.use_directory_urls))
+        pages[src] = page
+
+    colab = f"https://colab.research.google.com/github/{_github_repo(config)}/blob/gh-pages/{RELEASE}"
+    links.clear()
+    for file in config.plugins["mkdocs-jupyter"].on_files(made, config=config):
+        files.append(file)
+        # What static-i18n's language selector reads on a page's file: the same notebook in each language.
+        here = file.url.removeprefix(_folder(i18n, lang))
+        file.locale = file.locale_alternate_of = lang
+        file.alternates = {other: SimpleNamespace(url=_folder(i18n, other) + here) for other in i18n.build_languages}
+        # include_source puts the .ipynb next to the notebook's page: that is its download, and Colab's path.
+        download = file.url + posixpath.basename(file.src_uri)
+        page = pages[file.src_uri]
+        links[page.src_uri] = [("notebook", file.url), ("download", download), ("colab", f"{colab}/{download}")]
+        links[file.src_uri] = [("back", page.url), ("download", download), ("colab", f"{colab}/{download}")]
+    return files
+
+
+def _folder(i18n, lang: str) -> str:
+    """Where static-i18n puts a language's pages."""
+    return "" if lang == i18n.default_language else f"{lang}/"
+
+
+def _github_repo(config) -> str:
+    m = re.fullmatch(r"https://github\.com/([^/]+/[^/]+?)(?:\.git)?/?", config.repo_url or "")
+    if not m:
+        raise PluginError(f"repo_url must be a GitHub repository (Colab opens notebooks from GitHub): {config.repo_url}")
+    return m[1]
+
+
 def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri.endswith(".ipynb"):
+        # mkdocs-jupyter renders it from the notebook, not from Markdown. It repeats its page: left out of
+        # search, which would otherwise find every example twice.
+        page.meta["search"] = {"exclude": True}
+        return markdown
     lang = config.theme["language"]
     src = page.file.src_uri
     blocks: list[str] = []
@@ -140,7 +215,18 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     blocks = outputs.pop(page.file.src_uri, [])
-    return OUTPUT_TOKEN.sub(lambda m: blocks[int(m[1])], html)
+    html = OUTPUT_TOKEN.sub(lambda m: blocks[int(m[1])], html)
+    if page.file.src_uri not in links:
+        return html
+    # Relative links: under mike every release lives in its own folder, and they must stay inside it.
+    row = render.notebook_links(
+        [(label, url if "://" in url else get_relative_url(url, page.url)) for label, url in links[page.file.src_uri]],
+        config.theme["language"],
+    )
+    if page.file.src_uri.endswith(".ipynb"):
+        return row + html  # a notebook's title comes after its install cell: the row goes on top
+    title, h1, rest = html.partition("</h1>")
+    return title + h1 + row + rest
 
 
 def _claim_rows(src: str, config):

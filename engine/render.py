@@ -21,6 +21,10 @@ LABELS = {
         "evidence": "근거",
         "page": "쪽",
         "verdict": "판정",
+        "notebook": "노트북으로 보기",
+        "back": "이 노트북의 쪽으로",
+        "download": "노트북 내려받기 (.ipynb)",
+        "colab": "Colab에서 열기",
         HOLDS: "성립함",
         FAILS: "성립하지 않음",
         PARTLY: "일부 경우에만 성립",
@@ -36,6 +40,10 @@ LABELS = {
         "evidence": "Evidence",
         "page": "Page",
         "verdict": "Verdict",
+        "notebook": "View as a notebook",
+        "back": "Back to the page",
+        "download": "Download the notebook (.ipynb)",
+        "colab": "Open in Colab",
         HOLDS: "holds",
         FAILS: "does not hold",
         PARTLY: "holds only in some cases",
@@ -122,6 +130,16 @@ def claims_table(rows, torch: str, lang: str) -> str:
         f'<table data-memo-claims><thead><tr><th>{escape(t["page"])}</th><th>{escape(t["claim"])}</th>'
         f"<th>{escape(t['verdict'])}</th></tr></thead><tbody>{body}</tbody></table>"
     )
+
+
+def notebook_links(links, lang: str) -> str:
+    """links: (label key, url): the row under a page's title linking it to its notebook, or back."""
+    items = " · ".join(
+        f'<a class="memo-notebook__{key}" href="{escape(url)}"{" download" if key == "download" else ""}>'
+        f"{escape(LABELS[lang][key])}</a>"
+        for key, url in links
+    )
+    return f'<p class="memo-notebook">{items}</p>'
 
 
 def _size(n: int) -> str:

@@ -18,10 +18,10 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 ENV = dict(os.environ, MEMOS_CACHE=str(ROOT / ".cache" / "outputs"), NO_MKDOCS_2_WARNING="1")
 
 
-def build(project: Path, site: Path) -> subprocess.CompletedProcess:
+def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "--site-dir", str(site)],
-        cwd=project, env=ENV, capture_output=True, text=True, timeout=600,
+        cwd=project, env={**ENV, **env}, capture_output=True, text=True, timeout=600,
     )
 
 

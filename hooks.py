@@ -33,6 +33,8 @@ from packaging.version import Version
 from engine import claims, directives, notebook, render, runner, snippet, translations
 
 log = logging.getLogger("mkdocs.hooks.memos")
+# mkdocs-jupyter logs three lines per notebook and build; its warnings still show.
+logging.getLogger("mkdocs.plugins.mkdocs_jupyter").setLevel(logging.WARNING)
 ROOT = Path(__file__).resolve().parent
 SNIPPETS = ROOT / "snippets"
 # Tests point copies of the project at one cache: entries are keyed by content, so sharing is safe.
@@ -72,6 +74,15 @@ links: dict[str, list[tuple[str, str]]] = {}  # src_uri of a page or notebook ->
 def on_startup(command, dirty):
     global serving
     serving = command == "serve"
+
+
+@event_priority(-110)  # after static-i18n's on_config, which sets the language of this build
+def on_config(config):
+    # mkdocs-jupyter evicts, after each build, the cached renderings that build did not use; static-i18n
+    # builds each language separately, so with one folder each language evicted the other's every time.
+    jupyter = config.plugins["mkdocs-jupyter"].config
+    jupyter["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / config.theme["language"])
+    return config
 
 
 def on_serve(server, config, builder):
@@ -215,7 +226,8 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     blocks = outputs.pop(page.file.src_uri, [])
-    html = OUTPUT_TOKEN.sub(lambda m: blocks[int(m[1])], html)
+    if blocks:  # a notebook page is megabytes of HTML: not worth a scan for tokens it cannot hold
+        html = OUTPUT_TOKEN.sub(lambda m: blocks[int(m[1])], html)
     if page.file.src_uri not in links:
         return html
     # Relative links: under mike every release lives in its own folder, and they must stay inside it.

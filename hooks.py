@@ -1,25 +1,33 @@
 """The MkDocs glue, and all of it: the engine (engine/) knows nothing of MkDocs.
 
-Before the pages are rendered, every page is scanned for its directives (`{{ run }}`, `{{ claim }}`) and
+Before the pages are rendered, every page is scanned for its directives (`{{ run }}`, `{{ claim }}`, …) and
 every snippet that is not cached runs, all in one batch so that two run at once. Each page then only looks
 its results up. A failure stops `mkdocs build` with the snippet's file and line and the page that includes
 it; under `mkdocs serve` the server stays up and the page shows the failure where the output would be.
+
+Each build also writes a manifest of its outputs into the site (engine/releases.py). When
+MEMOS_RELEASES_FROM names a git ref holding deployed releases (scripts/versions.py sets it), the outputs are
+compared with those of the older releases deployed there: `{{ changes }}` lists the differences and each
+affected example links to them.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import platform
 import posixpath
 import re
 import sys
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
 
-from engine import claims, directives, render, runner, snippet, translations
+from engine import claims, directives, releases, render, runner, snippet, translations
 
 log = logging.getLogger("mkdocs.hooks.memos")
 ROOT = Path(__file__).resolve().parent
@@ -28,7 +36,10 @@ SNIPPETS = ROOT / "snippets"
 CACHE = Path(os.environ.get("MEMOS_CACHE", ROOT / ".cache" / "outputs"))
 # Snippets running at once; each child uses one torch thread unless it asks for more.
 JOBS = int(os.environ.get("MEMOS_JOBS", os.cpu_count() or 2))
+# A git ref holding the deployed releases (mike's branch) to compare this build's outputs with; unset: none.
+RELEASES_FROM = os.environ.get("MEMOS_RELEASES_FROM")
 OUTPUT_TOKEN = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
+CHANGES_PAGE = "what-changed/"  # the page holding `{{ changes }}`, linked from every example that differs
 
 
 @dataclass
@@ -42,6 +53,9 @@ class Scan:
     words: dict = field(default_factory=lambda: {"ko": {}, "en": {}})  # lang -> claim id -> words
     pages: dict = field(default_factory=dict)  # claim id -> (Korean page path, its title)
     verdicts: dict = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)  # this build's outputs, see engine/releases.py
+    older: list = field(default_factory=list)  # the manifests of older deployed releases, newest first
+    differences: dict = field(default_factory=dict)  # snippet name -> [releases.Difference]
 
 
 serving = False
@@ -52,6 +66,14 @@ outputs: dict[str, list[str]] = {}  # page src_uri -> output blocks, put in plac
 def on_startup(command, dirty):
     global serving
     serving = command == "serve"
+
+
+def on_config(config):
+    # mike puts the release into site_url without a trailing slash (".../pytorch-memos/2.14"); static-i18n's
+    # sitemap appends page urls to it (".../2.14ko/"), and Material's version selector then finds no page.
+    if config.site_url and not config.site_url.endswith("/"):
+        config.site_url += "/"
+    return config
 
 
 def on_serve(server, config, builder):
@@ -66,11 +88,39 @@ def on_pre_build(config):
     scan.results = results
     scan.verdicts = claims.verdicts(scan.snippets, results)
     log.info(f"memos: {summary}")
+    _compare_releases()
     failures = _failures()
     if failures and not serving:
         raise PluginError("snippets failed:\n" + "\n".join(f"  {f}" for f in failures))
     for f in failures:
         log.error(f)
+
+
+def _compare_releases() -> None:
+    torch = version("torch")
+    examples = {n: _example(n) for n in scan.snippets}
+    scan.manifest = releases.manifest(
+        torch, platform.python_version(), scan.snippets, scan.results, examples, scan.verdicts
+    )
+    if RELEASES_FROM:
+        scan.older = releases.older_manifests(RELEASES_FROM, releases.name(torch), ROOT)
+    for d in releases.differences(scan.manifest, scan.older):
+        scan.differences.setdefault(d.snippet, []).append(d)
+    if scan.older:
+        log.info(f"memos: compared with {', '.join(m['torch'] for m in scan.older)}: "
+                 f"{len(scan.differences)} snippets differ")
+
+
+def _example(name: str) -> tuple[str, str]:
+    """The page (Korean url, relative to the site's root) and anchor where a snippet's output is shown."""
+    pages = [w.removeprefix("docs/").rsplit(":", 1)[0] for w in scan.includers[name]]
+    page = next((p for p in pages if _lang(p) == "ko"), pages[0])
+    return (_url(page) + "/").lstrip("/"), render.anchor(scan.snippets[name])
+
+
+def on_post_build(config):
+    with open(Path(config.site_dir) / releases.MANIFEST, "w", encoding="utf-8") as f:
+        json.dump(scan.manifest, f, ensure_ascii=False, indent=1)
 
 
 def _scan(docs: Path) -> Scan:
@@ -125,11 +175,14 @@ def on_page_markdown(markdown, page, config, files):
             if result.status == "error":
                 blocks.append(render.error(_failure(d.arg), result.output, lang))
             else:
-                blocks.append(render.output(s, result, lang))
+                links = [_release_links(x, page.file.dest_uri) for x in scan.differences.get(d.arg, [])]
+                blocks.append(render.output(s, result, lang, links))
             return f"{render.source(s)}\n\n@@memo-output-{len(blocks) - 1}@@\n"
         if d.kind == "claim":
             words = scan.words[lang].get(d.arg) or scan.words["ko"][d.arg]
             return render.claim(d.arg, words, scan.verdicts.get(d.arg), lang)
+        if d.kind == "changes":
+            return _changes(page.file.dest_uri, lang)
         return render.claims_table(_claim_rows(src, lang), lang)
 
     return _translation_notice(page, lang) + directives.expand(markdown, directive)
@@ -138,6 +191,27 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     blocks = outputs.pop(page.file.src_uri, [])
     return OUTPUT_TOKEN.sub(lambda m: blocks[int(m[1])], html)
+
+
+def _release_links(d: releases.Difference, here: str) -> dict:
+    """Where a difference is explained (the what-changed page) and the example in the other release.
+    `here`: the page's file in the site, e.g. "en/view-vs-reshape/index.html"."""
+    root = "../" * here.count("/")  # from this page up to the release's root
+    lang = "en/" if here.startswith("en/") else ""
+    return {
+        "release": d.release,
+        "torch": d.torch,
+        "changes": f"{root}{lang}{CHANGES_PAGE}#{render.change_anchor(d.snippet)}",
+        "there": f"{root}../{d.release}/{lang}{d.page}#{d.anchor}",
+    }
+
+
+def _changes(here: str, lang: str) -> str:
+    prefix = "../" * here.count("/") + ("en/" if lang == "en" else "")
+    rows = [(x, _release_links(x, here)) for n in sorted(scan.differences) for x in scan.differences[n]]
+    examples = {n: f"{prefix}{e['page']}#{e['anchor']}" for n, e in scan.manifest["snippets"].items()}
+    changed = releases.changed_claims(scan.manifest, scan.older)
+    return render.changes(scan.manifest, scan.older, rows, examples, changed, lang)
 
 
 def _claim_rows(src: str, lang: str):

@@ -12,6 +12,7 @@ process whose thread pools have started makes children hang.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -28,19 +29,26 @@ from engine import child
 
 # Shown at most, in bytes, of one snippet's output; the rest is counted and cut with a visible note.
 SHOWN_BYTES = 64 * 1024
+# torch._dynamo is pulled in by the first optimizer step (~0.75 s).
+OPTIONAL_MODULES = ("torch._dynamo", "torch.func")
 
 
 def warm_up() -> dict:
     """Import what snippets load lazily on first use, so that no child pays for it again."""
     import numpy  # noqa: F401
     import torch
-    import torch._dynamo  # noqa: F401 - pulled in by the first optimizer step (~0.75 s)
-    import torch.func  # noqa: F401
     import torch.jit  # noqa: F401
     import torch.nn.functional  # noqa: F401
     import torch.optim  # noqa: F401
     import torch.utils.benchmark  # noqa: F401
     import torch.utils.data  # noqa: F401
+
+    # Not in every release the site is built for (torch 1.13 has neither).
+    for optional in OPTIONAL_MODULES:
+        try:
+            importlib.import_module(optional)
+        except ModuleNotFoundError:
+            pass
 
     return {
         "torch": torch.__version__,

@@ -1,3 +1,4 @@
+# memo: requires torch>=2.4
 import torch
 
 

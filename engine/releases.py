@@ -40,7 +40,7 @@ def manifest(torch_version: str, python: str, snippets: dict, results: dict, pag
         "torch": torch_version,
         "python": python,
         "snippets": entries,
-        "claims": {claim: v.value for claim, v in sorted(verdicts.items())},
+        "claims": {claim: {"value": v.value, "checks": len(v.evidence)} for claim, v in sorted(verdicts.items())},
     }
 
 
@@ -92,13 +92,13 @@ def differences(current: dict, older: list[dict]) -> list[Difference]:
     return found
 
 
-def changed_claims(current: dict, older: list[dict]) -> list[tuple[str, str, str, str]]:
+def changed_claims(current: dict, older: list[dict]) -> list[tuple[str, str, dict, dict]]:
     """(claim, older release, its verdict, current verdict) for every verdict that is not the same."""
     rows = []
     for claim, now in current["claims"].items():
         for m in older:
             then = m["claims"].get(claim)
-            if then is not None and then != now:
+            if then is not None and then["value"] != now["value"]:
                 rows.append((claim, m["release"], then, now))
     return rows
 

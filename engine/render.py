@@ -31,9 +31,9 @@ LABELS = {
         "compared": "이 릴리스(torch {torch})의 출력을 먼저 배포된 릴리스 {releases}의 출력과 비교했습니다.",
         "nothing-to-compare": "이 빌드 옆에 배포된 이전 릴리스가 없어 비교할 것이 없습니다 (`make versions`로 만든 사이트에서 비교합니다).",
         "no-difference": "출력이 다른 예제가 없습니다.",
-        "runs-only": "한쪽 릴리스에서만 실행됨",
-        "ran-here": "이 릴리스에서만 실행됩니다 ({requires}).",
-        "ran-there": "릴리스 {release}에서만 실행됩니다 ({requires}).",
+        "not-there": "그 릴리스에서는 실행되지 않습니다 ({requires} 필요).",
+        "not-here": "이 릴리스에서는 실행되지 않습니다 ({requires} 필요).",
+        "checks": "검사 {n}개",
         "example": "이 릴리스의 예제",
         "claims-changed": "판정이 달라진 주장",
         "release": "릴리스",
@@ -58,9 +58,9 @@ LABELS = {
         "compared": "This release's outputs (torch {torch}) compared with those of the deployed releases {releases}.",
         "nothing-to-compare": "No older release is deployed next to this build, so there is nothing to compare (sites built by `make versions` compare).",
         "no-difference": "No example's output differs.",
-        "runs-only": "runs in one release only",
-        "ran-here": "Runs only in this release ({requires}).",
-        "ran-there": "Runs only in release {release} ({requires}).",
+        "not-there": "it does not run there (needs {requires}).",
+        "not-here": "it does not run in this release (needs {requires}).",
+        "checks": "{n} checks",
         "example": "the example in this release",
         "claims-changed": "Claims whose verdict changed",
         "release": "Release",
@@ -162,6 +162,11 @@ def claims_table(rows, lang: str) -> str:
     )
 
 
+def _verdict(v: dict, t: dict) -> str:
+    """A verdict with the number of checks behind it: an example that did not run leaves fewer."""
+    return f"{t[v['value']]} ({t['checks'].format(n=v['checks'])})"
+
+
 def _size(n: int) -> str:
     if n < 1024:
         return f"{n} bytes"
@@ -190,13 +195,14 @@ def changes(current: dict, older: list[dict], rows, examples: dict, claims_chang
             parts.append(f"{there}\n\n{fence}diff\n{d.diff}\n{fence}")
         else:
             here_ran = current["snippets"][d.snippet]["status"] == "ok"
-            text = t["ran-here" if here_ran else "ran-there"].format(release=d.release, requires=d.requires)
-            parts.append(f"{there}: {t['runs-only']}. {text}")
+            text = t["not-there" if here_ran else "not-here"].format(requires=d.requires)
+            parts.append(f"{there}: {text}")
     if claims_changed:
         parts.append(f"### {t['claims-changed']} {{ #claims-changed }}")
         head = f"| {t['claim']} | {t['release']} | {t['verdict']} |\n| --- | --- | --- |"
         body = "".join(
-            f"\n| `{c}` | {r} → {current['release']} | {t[then]} → **{t[now]}** |" for c, r, then, now in claims_changed
+            f"\n| `{c}` | {r} → {current['release']} | {_verdict(then, t)} → **{_verdict(now, t)}** |"
+            for c, r, then, now in claims_changed
         )
         parts.append(head + body)
     return "\n\n".join(parts)

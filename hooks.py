@@ -23,6 +23,7 @@ import sys
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
@@ -39,6 +40,7 @@ JOBS = int(os.environ.get("MEMOS_JOBS", os.cpu_count() or 2))
 # A git ref holding the deployed releases (mike's branch) to compare this build's outputs with; unset: none.
 RELEASES_FROM = os.environ.get("MEMOS_RELEASES_FROM")
 OUTPUT_TOKEN = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
+ABSOLUTE_HREFLANG = re.compile(r'<a href="(/[^"]*)" hreflang=')
 CHANGES_PAGE = "what-changed/"  # the page holding `{{ changes }}`, linked from every example that differs
 
 
@@ -191,6 +193,20 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(html, page, config, files):
     blocks = outputs.pop(page.file.src_uri, [])
     return OUTPUT_TOKEN.sub(lambda m: blocks[int(m[1])], html)
+
+
+def on_post_page(output, page, config):
+    # static-i18n gives the home pages' language links absolute paths ("/pytorch-memos/2.14/en/"), which
+    # lead nowhere where the site is served under another path (`mike serve`): make them relative.
+    root = urlsplit(config.site_url or "/").path
+    up = "../" * page.file.dest_uri.count("/")
+
+    def relative(m: re.Match) -> str:
+        if not m[1].startswith(root):
+            return m[0]
+        return m[0].replace(m[1], up + m[1][len(root):] or "./", 1)
+
+    return ABSOLUTE_HREFLANG.sub(relative, output)
 
 
 def _release_links(d: releases.Difference, here: str) -> dict:

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -18,6 +22,9 @@ from engine import releases
 from tests.conftest import ENV, ROOT
 
 RELEASES = ("2.13.0", "2.14.1")
+CHROMIUM = "/usr/bin/chromium"  # Debian's; Playwright's own browser builds cannot be downloaded here
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
 PROJECT = ("docs", "snippets", "engine", "overrides", "scripts", "hooks.py", "mkdocs.yml", "requirements.txt")
 
 
@@ -103,6 +110,60 @@ def test_what_changed_shows_a_real_difference(repo):
 def test_older_release_shows_the_banner_to_the_same_page_in_latest(repo):
     banner = page(repo, "2.13/en/view-vs-reshape/index.html").select_one("[data-md-component=outdated] a")
     assert banner["href"] == "../../../latest/en/view-vs-reshape/"
+
+
+@pytest.fixture
+def served(repo):
+    """`mike serve` of the deployed branch; its address."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    mike = Path(sys.executable).parent / "mike"
+    server = subprocess.Popen([mike, "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=repo,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait()
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no {CHROMIUM}: apt-get install -y chromium")
+def test_switching_release_keeps_the_page_and_the_anchor(served):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+
+        def visit(path: str) -> None:
+            page.goto(served + path)
+            page.wait_for_selector(".md-version__link", state="attached")
+
+        # the version selector, from an English page of an older release
+        visit("/2.13/en/view-vs-reshape/#reshape-may-copy")
+        page.locator(".md-version__link", has_text="2.14.1").dispatch_event("click")
+        page.wait_for_url(f"{served}/2.14/en/view-vs-reshape/#reshape-may-copy")
+        # the older release's banner, to the same page in latest; latest has none
+        visit("/2.13/view-vs-reshape/#reshape-may-copy")
+        banner = page.locator("[data-md-component=outdated]")
+        assert banner.is_visible()
+        banner.locator("a").click()
+        page.wait_for_url(f"{served}/latest/view-vs-reshape/#reshape-may-copy")
+        page.wait_for_selector(".md-version__link", state="attached")
+        assert not page.locator("[data-md-component=outdated]").is_visible()
+        # the home page's language link, which static-i18n writes as an absolute path
+        visit("/2.14/")
+        page.locator("a[hreflang=en]").dispatch_event("click")
+        page.wait_for_url(f"{served}/2.14/en/")
+        browser.close()
 
 
 def test_redeploying_one_release_leaves_the_other_untouched(repo):

@@ -116,7 +116,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     for command, text in [
         ("deploy", "build each release with mike into the deploy branch, oldest first"),
-        ("build", "only build each release with --strict into site/<release>/ (what CI checks on a pull request)"),
+        ("build", "only build each release with --strict into site-releases/<release>/ (what CI checks on a pull request)"),
         ("venvs", "only create or update each release's environment"),
     ]:
         p = sub.add_parser(command, help=text)
@@ -139,8 +139,8 @@ def main() -> None:
         ready = time.monotonic()
         if args.command == "deploy":
             deploy(release, release == listed[-1], args.branch, args.push, args.remote)
-        elif args.command == "build":
-            build(release, ROOT / "site" / release.name, args.branch)
+        elif args.command == "build":  # not into site/: every `mike deploy` builds there and cleans it first
+            build(release, ROOT / "site-releases" / release.name, args.branch)
         done = time.monotonic()
         print(f"versions: torch {release.torch} ({release.name}): environment {ready - start:.0f} s, "
               f"{args.command} {done - ready:.0f} s", flush=True)

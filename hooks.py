@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.utils.meta import get_data
 
 from engine import claims, directives, releases, render, runner, snippet, translations
@@ -37,6 +38,8 @@ SNIPPETS = ROOT / "snippets"
 CACHE = Path(os.environ.get("MEMOS_CACHE", ROOT / ".cache" / "outputs"))
 # Snippets running at once; each child uses one torch thread unless it asks for more.
 JOBS = int(os.environ.get("MEMOS_JOBS", os.cpu_count() or 2))
+# The release `mike deploy` is building (mike sets it), e.g. "2.14"; unset in a plain build.
+MIKE_RELEASE = os.environ.get("MIKE_DOCS_VERSION")
 # A git ref holding the deployed releases (mike's branch) to compare this build's outputs with; unset: none.
 RELEASES_FROM = os.environ.get("MEMOS_RELEASES_FROM")
 OUTPUT_TOKEN = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
@@ -70,12 +73,25 @@ def on_startup(command, dirty):
     serving = command == "serve"
 
 
-def on_config(config):
-    # mike puts the release into site_url without a trailing slash (".../pytorch-memos/2.14"); static-i18n's
-    # sitemap appends page urls to it (".../2.14ko/"), and Material's version selector then finds no page.
+@event_priority(100)  # before mike's plugin
+def _site_url_before_mike(config):
+    # mike appends the release to site_url with urljoin(site_url, "2.14"), which gives the same result twice
+    # only while site_url has no trailing slash, and static-i18n runs on_config again for each language.
+    if MIKE_RELEASE and (config.site_url or "").endswith(f"/{MIKE_RELEASE}/"):
+        config.site_url = config.site_url.rstrip("/")
+    return config
+
+
+@event_priority(-100)  # after mike's plugin
+def _site_url_after_mike(config):
+    # Without the trailing slash static-i18n writes ".../2.14en/" into the sitemap, where Material's version
+    # selector and search engines look pages up.
     if config.site_url and not config.site_url.endswith("/"):
         config.site_url += "/"
     return config
+
+
+on_config = CombinedEvent(_site_url_before_mike, _site_url_after_mike)
 
 
 def on_serve(server, config, builder):

@@ -89,6 +89,15 @@ def test_every_output_is_stamped_with_its_release(repo, release, torch):
     assert manifest["claims"]["view-shares-memory"]["value"] == "holds"  # computed by this release's run
 
 
+def test_urls_name_the_release_once(repo):
+    sitemap = git(repo, "show", "gh-pages:2.14/sitemap.xml")
+    assert "/pytorch-memos/2.14/en/view-vs-reshape/" in sitemap
+    assert "2.14en" not in sitemap and "2.14/2.14" not in sitemap
+    for path in ("2.14/view-vs-reshape/", "2.14/en/view-vs-reshape/"):
+        canonical = page(repo, path + "index.html").select_one("link[rel=canonical]")["href"]
+        assert canonical.endswith("/pytorch-memos/" + path)
+
+
 def test_what_changed_shows_a_real_difference(repo):
     for lang in ("", "en/"):
         changes = page(repo, f"2.14/{lang}what-changed/index.html")

@@ -134,13 +134,16 @@ def _finish(r: Running, timed_out: bool, scrub) -> dict:
         result = {"status": "error", "message": f"timed out after {r.job['timeout']:g} s (# memo: timeout)"}
     elif result is None:
         result = {"status": "error", "message": _death(status)}
+    text = scrub(output, r.tmp)
     return {
         "id": r.job["id"],
         "line": None,
         "checks": [],
         **result,
-        "output": scrub(output, r.tmp),
-        "output_bytes": size,
+        "output": text,
+        # Scrubbing shortens paths: an output shown whole counts what is shown, so that it reads as whole
+        # and its size does not depend on where the environment lives.
+        "output_bytes": len(text.encode()) if size <= SHOWN_BYTES else size,
         "seconds": round(seconds, 3),
     }
 

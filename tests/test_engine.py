@@ -175,6 +175,13 @@ def test_long_output_is_truncated_with_a_note(tmp_path):
     assert "only the first 64.0 KiB of 1.9 MiB" in render.output(s, r["big"], "en")
 
 
+def test_scrubbed_paths_do_not_read_as_truncated(tmp_path):
+    r, _ = run(tmp_path, p="import torch\nprint(torch.__file__)\n")
+    s = snippet.parse("t/p.py", "snippets/t/p.py", "")
+    assert r["p"].output == "…/site-packages/torch/__init__.py\n"
+    assert "memo-output__note" not in render.output(s, r["p"], "en")
+
+
 def test_bytes_that_are_not_utf8_do_not_crash(tmp_path):
     r, _ = run(tmp_path, b="import sys\nsys.stdout.buffer.write(b'ok \\xff\\xfe end\\n')\n")
     assert r["b"].status == "ok"

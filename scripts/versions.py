@@ -135,12 +135,16 @@ def main() -> None:
         if args.only and release.torch not in args.only:
             continue
         start = time.monotonic()
-        ensure_venv(release)
-        ready = time.monotonic()
-        if args.command == "deploy":
-            deploy(release, release == listed[-1], args.branch, args.push, args.remote)
-        elif args.command == "build":  # not into site/: every `mike deploy` builds there and cleans it first
-            build(release, ROOT / "site-releases" / release.name, args.branch)
+        try:
+            ensure_venv(release)
+            ready = time.monotonic()
+            if args.command == "deploy":
+                deploy(release, release == listed[-1], args.branch, args.push, args.remote)
+            elif args.command == "build":  # not into site/: every `mike deploy` builds there and cleans it first
+                build(release, ROOT / "site-releases" / release.name, args.branch)
+        except subprocess.CalledProcessError as e:
+            sys.exit(f"versions: torch {release.torch}: `{Path(e.cmd[0]).name} {e.cmd[1]}` failed "
+                     f"(exit status {e.returncode}), see above; later releases were not done")
         done = time.monotonic()
         print(f"versions: torch {release.torch} ({release.name}): environment {ready - start:.0f} s, "
               f"{args.command} {done - ready:.0f} s", flush=True)

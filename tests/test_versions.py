@@ -184,6 +184,19 @@ def test_redeploying_one_release_leaves_the_other_untouched(repo):
     assert {p: git(repo, "rev-parse", f"gh-pages:{p}") for p in before} == before
 
 
+def test_a_warning_stops_the_deploy_and_changes_nothing(repo):
+    head = git(repo, "rev-parse", "gh-pages")
+    home = repo / "docs" / "index.md"
+    home.write_text(home.read_text() + "\n[broken](no-such-page.md)\n")
+    done = subprocess.run([sys.executable, "scripts/versions.py", "deploy", "2.13.0"],
+                          cwd=repo, env=ENV, capture_output=True, text=True, timeout=600)
+    said = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "no-such-page.md" in said and "Aborted with 1 warnings in strict mode" in said
+    assert "versions: torch 2.13.0: `mike deploy` failed" in said
+    assert git(repo, "rev-parse", "gh-pages") == head
+
+
 def test_differences_skip_declared_nondeterminism():
     def manifest(torch, output, nondeterministic=False, status="ok"):
         entry = {"status": status, "output": output, "nondeterministic": nondeterministic, "requires": None,

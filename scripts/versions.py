@@ -85,6 +85,7 @@ def ensure_venv(release: Release) -> Path:
 
 def _env(release: Release, branch: str) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MEMOS_RELEASES_FROM=branch, MEMOS_STRICT="true")
+    # mike runs the `mkdocs` it finds on PATH: the release's own, whose Python imports that torch.
     env["PATH"] = f"{release.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env.pop("VIRTUAL_ENV", None)
     return env
@@ -92,8 +93,7 @@ def _env(release: Release, branch: str) -> dict:
 
 def build(release: Release, site: Path, branch: str) -> None:
     """`mkdocs build --strict` of one release, compared with the older releases deployed on `branch`."""
-    bin_ = release.venv / "bin"
-    _run([str(bin_ / "mkdocs"), "build", "--strict", "--site-dir", str(site)], env=_env(release, branch))
+    _run([str(release.venv / "bin" / "mkdocs"), "build", "--strict", "--site-dir", str(site)], env=_env(release, branch))
 
 
 def deploy(release: Release, newest: bool, branch: str, push: bool, remote: str) -> None:

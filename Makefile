@@ -5,7 +5,7 @@ MKDOCS := $(VENV)/bin/mkdocs
 # Material 9.8 prints a banner about MkDocs 2 at every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test clean
+.PHONY: serve build test versions versions-serve clean
 
 serve: $(VENV)/.site  ## build with execution, serve on http://127.0.0.1:8000 with live reload
 	$(MKDOCS) serve --dev-addr 127.0.0.1:8000 --livereload
@@ -15,6 +15,12 @@ build: $(VENV)/.site  ## the static site in site/, every example executed (or ca
 
 test: $(VENV)/.site $(VENV)/.test  ## every test
 	$(PY) -m pytest
+
+versions: $(VENV)/.site  ## one site per release of releases.txt, deployed with mike into the local gh-pages (PUSH=1: and pushed)
+	$(PY) scripts/versions.py deploy $(if $(PUSH),--push)
+
+versions-serve: $(VENV)/.site  ## browse what `make versions` deployed on http://127.0.0.1:8000
+	$(VENV)/bin/mike serve --dev-addr 127.0.0.1:8000
 
 clean:
 	rm -rf site .cache

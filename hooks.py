@@ -1,18 +1,25 @@
 """The MkDocs glue, and all of it: the engine (engine/) knows nothing of MkDocs.
 
-Before the pages are rendered, every page is scanned for its directives (`{{ run }}`, `{{ claim }}`) and
+Before the pages are rendered, every page is scanned for its directives (`{{ run }}`, `{{ claim }}`, …) and
 every snippet that is not cached runs, all in one batch so that two run at once. Each page then only looks
 its results up. A failure stops `mkdocs build` with the snippet's file and line and the page that includes
 it; under `mkdocs serve` the server stays up and the page shows the failure where the output would be.
 
 Each page with snippets also gets its notebook (engine/notebook.py, from the same results): on_files adds it
 as a page of its own, which mkdocs-jupyter renders, and each page links to it, to its .ipynb and to Colab.
+
+Each build also writes a manifest of its outputs into the site (engine/releases.py). When
+MEMOS_RELEASES_FROM names a git ref holding deployed releases (scripts/versions.py sets it), the outputs are
+compared with those of the older releases deployed there: `{{ changes }}` lists the differences and each
+affected example links to them.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import platform
 import posixpath
 import re
 import sys
@@ -21,34 +28,42 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import nbformat
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 from packaging.version import Version
 
-from engine import claims, directives, notebook, render, runner, snippet, translations
+from engine import claims, directives, notebook, releases, render, runner, snippet, translations
 
 log = logging.getLogger("mkdocs.hooks.memos")
-# mkdocs-jupyter logs three lines per notebook and build; its warnings still show.
-logging.getLogger("mkdocs.plugins.mkdocs_jupyter").setLevel(logging.WARNING)
+# mkdocs-jupyter logs up to three lines per notebook and build; its warnings still show.
+for name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):
+    logging.getLogger(name).setLevel(logging.WARNING)
 ROOT = Path(__file__).resolve().parent
 SNIPPETS = ROOT / "snippets"
 # Tests point copies of the project at one cache: entries are keyed by content, so sharing is safe.
 CACHE = Path(os.environ.get("MEMOS_CACHE", ROOT / ".cache" / "outputs"))
 # Snippets running at once; each child uses one torch thread unless it asks for more.
 JOBS = int(os.environ.get("MEMOS_JOBS", os.cpu_count() or 2))
+# The release `mike deploy` is building (mike sets it), e.g. "2.14"; unset in a plain build.
+MIKE_RELEASE = os.environ.get("MIKE_DOCS_VERSION")
+# A git ref holding the deployed releases (mike's branch) to compare this build's outputs with; unset: none.
+RELEASES_FROM = os.environ.get("MEMOS_RELEASES_FROM")
 OUTPUT_TOKEN = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
 TORCH = Version(version("torch"))
-# The folder of this release on the gh-pages branch (mike's layout), which Colab links name: `major.minor` of
-# the torch that runs the snippets, unless the deploy says otherwise.
-RELEASE = os.environ.get("MEMOS_VERSION") or f"{TORCH.major}.{TORCH.minor}"
+# The folder of this release on the gh-pages branch (mike's layout), which Colab links name: the release mike
+# deploys, else `major.minor` of the torch that runs the snippets (what scripts/versions.py deploys it as).
+RELEASE = MIKE_RELEASE or f"{TORCH.major}.{TORCH.minor}"
 # mkdocs-jupyter reads and copies notebooks as files on disk; they are not written into docs/, where
 # `mkdocs serve` would see them change and rebuild again.
 NOTEBOOKS = tempfile.TemporaryDirectory(prefix="memos-notebooks-")
+ABSOLUTE_HREFLANG = re.compile(r'<a href="(/[^"]*)" hreflang=')
+CHANGES_PAGE = "what-changed/"  # the page holding `{{ changes }}`, linked from every example that differs
 
 
 @dataclass
@@ -63,6 +78,9 @@ class Scan:
     pages: dict = field(default_factory=dict)  # claim id -> the Korean page that makes it
     titles: dict = field(default_factory=lambda: {"ko": {}, "en": {}})  # lang -> page stem -> its h1
     verdicts: dict = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)  # this build's outputs, see engine/releases.py
+    older: list = field(default_factory=list)  # the manifests of older deployed releases, newest first
+    differences: dict = field(default_factory=dict)  # snippet name -> [releases.Difference]
 
 
 serving = False
@@ -76,13 +94,37 @@ def on_startup(command, dirty):
     serving = command == "serve"
 
 
-@event_priority(-110)  # after static-i18n's on_config, which sets the language of this build
-def on_config(config):
+def _jupyter_cache_per_language(config):
     # mkdocs-jupyter evicts, after each build, the cached renderings that build did not use; static-i18n
     # builds each language separately, so with one folder each language evicted the other's every time.
     jupyter = config.plugins["mkdocs-jupyter"].config
     jupyter["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / config.theme["language"])
     return config
+
+
+@event_priority(100)  # before mike's plugin
+def _site_url_before_mike(config):
+    # mike appends the release to site_url with urljoin(site_url, "2.14"), which gives the same result twice
+    # only while site_url has no trailing slash, and static-i18n runs on_config again for each language.
+    if MIKE_RELEASE and (config.site_url or "").endswith(f"/{MIKE_RELEASE}/"):
+        config.site_url = config.site_url.rstrip("/")
+    return config
+
+
+@event_priority(-100)  # after mike's plugin
+def _site_url_after_mike(config):
+    # Without the trailing slash static-i18n writes ".../2.14en/" into the sitemap, where Material's version
+    # selector and search engines look pages up.
+    if config.site_url and not config.site_url.endswith("/"):
+        config.site_url += "/"
+    return config
+
+
+on_config = CombinedEvent(
+    _site_url_before_mike,
+    _site_url_after_mike,
+    event_priority(-110)(_jupyter_cache_per_language),  # after static-i18n's, which sets the language
+)
 
 
 def on_serve(server, config, builder):
@@ -97,11 +139,39 @@ def on_pre_build(config):
     scan.results = results
     scan.verdicts = claims.verdicts(scan.snippets, results)
     log.info(f"memos: {summary}")
+    _compare_releases()
     failures = _failures()
     if failures and not serving:
         raise PluginError("snippets failed:\n" + "\n".join(f"  {f}" for f in failures))
     for f in failures:
         log.error(f)
+
+
+def _compare_releases() -> None:
+    torch = version("torch")
+    examples = {n: _example(n) for n in scan.snippets}
+    scan.manifest = releases.manifest(
+        torch, platform.python_version(), scan.snippets, scan.results, examples, scan.verdicts
+    )
+    if RELEASES_FROM:
+        scan.older = releases.older_manifests(RELEASES_FROM, releases.name(torch), ROOT)
+    for d in releases.differences(scan.manifest, scan.older):
+        scan.differences.setdefault(d.snippet, []).append(d)
+    if scan.older:
+        log.info(f"memos: compared with {', '.join(m['torch'] for m in scan.older)}: "
+                 f"{len(scan.differences)} snippets differ")
+
+
+def _example(name: str) -> tuple[str, str]:
+    """The page (Korean url, relative to the site's root) and anchor where a snippet's output is shown."""
+    pages = [w.removeprefix("docs/").rsplit(":", 1)[0] for w in scan.includers[name]]
+    page = next((p for p in pages if _lang(p) == "ko"), pages[0])
+    return (_url(page) + "/").lstrip("/"), render.anchor(scan.snippets[name])
+
+
+def on_post_build(config):
+    with open(Path(config.site_dir) / releases.MANIFEST, "w", encoding="utf-8") as f:
+        json.dump(scan.manifest, f, ensure_ascii=False, indent=1)
 
 
 def _scan(docs: Path) -> Scan:
@@ -214,11 +284,14 @@ def on_page_markdown(markdown, page, config, files):
             if result.status == "error":
                 blocks.append(render.error(_failure(d.arg), result.output, lang))
             else:
-                blocks.append(render.output(s, result, lang))
+                links = [_release_links(x, page.file.dest_uri) for x in scan.differences.get(d.arg, [])]
+                blocks.append(render.output(s, result, lang, links))
             return f"{render.source(s)}\n\n@@memo-output-{len(blocks) - 1}@@\n"
         if d.kind == "claim":
             words = scan.words[lang].get(d.arg) or scan.words["ko"][d.arg]
             return render.claim(d.arg, words, scan.verdicts.get(d.arg), lang)
+        if d.kind == "changes":
+            return _changes(page.file.dest_uri, lang)
         return render.claims_table(_claim_rows(src, config), _torch(), lang)
 
     return _translation_notice(page, lang) + directives.expand(markdown, directive)
@@ -239,6 +312,41 @@ def on_page_content(html, page, config, files):
         return row + html  # a notebook's title comes after its install cell: the row goes on top
     title, h1, rest = html.partition("</h1>")
     return title + h1 + row + rest
+
+
+def on_post_page(output, page, config):
+    # static-i18n gives the home pages' language links absolute paths ("/pytorch-memos/2.14/en/"), which
+    # lead nowhere where the site is served under another path (`mike serve`): make them relative.
+    root = urlsplit(config.site_url or "/").path
+    up = "../" * page.file.dest_uri.count("/")
+
+    def relative(m: re.Match) -> str:
+        if not m[1].startswith(root):
+            return m[0]
+        return m[0].replace(m[1], up + m[1][len(root):] or "./", 1)
+
+    return ABSOLUTE_HREFLANG.sub(relative, output)
+
+
+def _release_links(d: releases.Difference, here: str) -> dict:
+    """Where a difference is explained (the what-changed page) and the example in the other release.
+    `here`: the page's file in the site, e.g. "en/view-vs-reshape/index.html"."""
+    root = "../" * here.count("/")  # from this page up to the release's root
+    lang = "en/" if here.startswith("en/") else ""
+    return {
+        "release": d.release,
+        "torch": d.torch,
+        "changes": f"{root}{lang}{CHANGES_PAGE}#{render.change_anchor(d.snippet)}",
+        "there": f"{root}../{d.release}/{lang}{d.page}#{d.anchor}",
+    }
+
+
+def _changes(here: str, lang: str) -> str:
+    prefix = "../" * here.count("/") + ("en/" if lang == "en" else "")
+    rows = [(x, _release_links(x, here)) for n in sorted(scan.differences) for x in scan.differences[n]]
+    examples = {n: f"{prefix}{e['page']}#{e['anchor']}" for n, e in scan.manifest["snippets"].items()}
+    changed = releases.changed_claims(scan.manifest, scan.older)
+    return render.changes(scan.manifest, scan.older, rows, examples, changed, lang)
 
 
 def _claim_rows(src: str, config):

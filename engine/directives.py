@@ -3,6 +3,7 @@
     {{ run <page>/<file>.py }}   a snippet: its source, then its executed output
     {{ claim <claim-id> }}       one of the memo's claims and its computed verdict
     {{ claims }}                 every claim of the site and its verdict (the fact-check page)
+    {{ changes }}                every output that differs from an older deployed release (the what-changed page)
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\{\{\s*(?P<kind>run|claims?)\b\s*(?P<arg>\S*)\s*\}\}[ \t]*$")
+DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\{\{\s*(?P<kind>run|claims?|changes)\b\s*(?P<arg>\S*)\s*\}\}[ \t]*$")
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
 class Directive:
-    kind: str  # "run", "claim" or "claims"
+    kind: str  # "run", "claim", "claims" or "changes"
     arg: str
     line: int
     indent: str

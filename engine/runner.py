@@ -31,7 +31,6 @@ class Result:
     output: str = ""
     message: str = ""
     line: int | None = None
-    shown_bytes: int = 0
     output_bytes: int = 0
     seconds: float = 0.0
     checks: list = field(default_factory=list)
@@ -116,7 +115,10 @@ class Runner:
         todo: list[Snippet] = []
         for s in {s.name: s for s in snippets}.values():
             if s.requires and not Requirement(s.requires).specifier.contains(self.torch, prereleases=True):
-                results[s.name] = Result(status="skipped", message=f"needs {s.requires}; this site uses torch {self.torch}")
+                results[s.name] = Result(
+                    status="skipped", message=f"needs {s.requires}; this site uses torch {self.torch}",
+                    stamp={"torch": self.torch},
+                )
             elif (entry := self.cache.get(s)) is not None:
                 results[s.name] = Result(**entry, cached=True)
             else:

@@ -12,6 +12,7 @@ process whose thread pools have started makes children hang.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -28,19 +29,26 @@ from engine import child
 
 # Shown at most, in bytes, of one snippet's output; the rest is counted and cut with a visible note.
 SHOWN_BYTES = 64 * 1024
+# torch._dynamo is pulled in by the first optimizer step (~0.75 s).
+OPTIONAL_MODULES = ("torch._dynamo", "torch.func")
 
 
 def warm_up() -> dict:
     """Import what snippets load lazily on first use, so that no child pays for it again."""
     import numpy  # noqa: F401
     import torch
-    import torch._dynamo  # noqa: F401 - pulled in by the first optimizer step (~0.75 s)
-    import torch.func  # noqa: F401
     import torch.jit  # noqa: F401
     import torch.nn.functional  # noqa: F401
     import torch.optim  # noqa: F401
     import torch.utils.benchmark  # noqa: F401
     import torch.utils.data  # noqa: F401
+
+    # Not in every release the site is built for (torch 1.13 has neither).
+    for optional in OPTIONAL_MODULES:
+        try:
+            importlib.import_module(optional)
+        except ModuleNotFoundError:
+            pass
 
     return {
         "torch": torch.__version__,
@@ -118,7 +126,7 @@ def _finish(r: Running, timed_out: bool, scrub) -> dict:
     os.close(r.pidfd)
     seconds = time.monotonic() - r.started
     try:
-        output, shown, size = _read_output(os.path.join(r.tmp, "output"))
+        output, size = _read_output(os.path.join(r.tmp, "output"))
         result = _read_result(os.path.join(r.tmp, "result.json"))
     finally:
         shutil.rmtree(r.tmp, ignore_errors=True)
@@ -126,25 +134,27 @@ def _finish(r: Running, timed_out: bool, scrub) -> dict:
         result = {"status": "error", "message": f"timed out after {r.job['timeout']:g} s (# memo: timeout)"}
     elif result is None:
         result = {"status": "error", "message": _death(status)}
+    text = scrub(output, r.tmp)
     return {
         "id": r.job["id"],
         "line": None,
         "checks": [],
         **result,
-        "output": scrub(output, r.tmp),
-        "shown_bytes": shown,  # counted before scrubbing, which changes the length
-        "output_bytes": size,
+        "output": text,
+        # Scrubbing shortens paths: an output shown whole counts what is shown, so that it reads as whole
+        # and its size does not depend on where the environment lives.
+        "output_bytes": len(text.encode()) if size <= SHOWN_BYTES else size,
         "seconds": round(seconds, 3),
     }
 
 
-def _read_output(path: str) -> tuple[str, int, int]:
-    """The text shown, how many bytes of the output it holds, and how many there were."""
+def _read_output(path: str) -> tuple[str, int]:
+    """The text shown, and how many bytes the output had."""
     with open(path, "rb") as f:
         head = f.read(SHOWN_BYTES)
         size = f.seek(0, os.SEEK_END)
     # Not UTF-8, or cut in the middle of a character: shown with U+FFFD, never a crash.
-    return head.decode("utf-8", errors="replace"), len(head), size
+    return head.decode("utf-8", errors="replace"), size
 
 
 def _read_result(path: str) -> dict | None:

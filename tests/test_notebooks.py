@@ -111,7 +111,7 @@ def test_notebook_page_is_rendered_in_both_languages_and_linked_both_ways(site, 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("page", PAGES)
 def test_colab_opens_the_notebook_of_this_release(site, page, lang):
-    release = os.environ.get("MEMOS_VERSION") or f"{TORCH.major}.{TORCH.minor}"
+    release = os.environ.get("MIKE_DOCS_VERSION") or f"{TORCH.major}.{TORCH.minor}"
     path, _ = downloaded(site, page, lang)
     expected = f"https://colab.research.google.com/github/{REPO}/blob/gh-pages/{release}/{path}"
     for where in (page_path(page, lang), notebook_page_path(page, lang)):
@@ -124,7 +124,7 @@ def test_search_finds_each_example_once(site):
 
 
 def test_the_deploy_can_name_the_release(project, tmp_path):
-    done = build(project, tmp_path / "site", MEMOS_VERSION="dev")
+    done = build(project, tmp_path / "site", MIKE_DOCS_VERSION="dev")
     assert done.returncode == 0, done.stderr
     colab = soup(tmp_path / "site", "en/view-vs-reshape/index.html").select_one(".memo-notebook__colab")["href"]
     assert colab.endswith("/blob/gh-pages/dev/en/notebooks/view-vs-reshape/view-vs-reshape.ipynb")

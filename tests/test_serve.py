@@ -10,11 +10,13 @@ import urllib.request
 
 import pytest
 import yaml
+from mkdocs.utils.yaml import get_yaml_loader
 
 from tests.conftest import ENV, MKDOCS, ROOT
 
 # The dev server mounts the site under site_url's path, as GitHub Pages will.
-MOUNT = urllib.parse.urlsplit(yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]).path.rstrip("/")
+CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=get_yaml_loader())
+MOUNT = urllib.parse.urlsplit(CONFIG["site_url"]).path.rstrip("/")
 
 
 def free_port() -> int:

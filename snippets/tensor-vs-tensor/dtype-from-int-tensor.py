@@ -1,3 +1,4 @@
+# memo: requires torch>=2.0
 import torch
 
 ints = torch.tensor([1, 2, 3])  # already a tensor, dtype int64

@@ -1,3 +1,4 @@
+# memo: requires torch>=2.0
 import warnings
 
 import numpy as np

@@ -1,3 +1,4 @@
+# memo: requires torch>=2.0
 # The memo's reshape example, as written: `a` is contiguous.
 # memo: check reshape-copies: a.untyped_storage().data_ptr() != b.untyped_storage().data_ptr()
 # memo: check permute-view-only-shape: a.untyped_storage().data_ptr() != b.untyped_storage().data_ptr()

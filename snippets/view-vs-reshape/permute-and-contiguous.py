@@ -1,3 +1,4 @@
+# memo: requires torch>=2.0
 # permute only changes the shape and strides (a view); contiguous() rearranges the data into a new memory.
 # memo: check permute-view-only-shape: p.untyped_storage().data_ptr() == x.untyped_storage().data_ptr()
 import torch

@@ -1,3 +1,4 @@
+# memo: requires torch>=2.0
 # The memo's view example, as written.
 # memo: check view-shares-memory: a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
 # memo: check view-follows-original: bool((b == 1).all())

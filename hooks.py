@@ -12,6 +12,7 @@ import logging
 import os
 import posixpath
 import re
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
 
-from engine import claims, directives, render, runner, snippet, translations
+from engine import anchors, claims, directives, render, runner, snippet, translations
 
 log = logging.getLogger("mkdocs.hooks.memos")
 ROOT = Path(__file__).resolve().parent
@@ -29,6 +30,10 @@ CACHE = Path(os.environ.get("MEMOS_CACHE", ROOT / ".cache" / "outputs"))
 # Snippets running at once; each child uses one torch thread unless it asks for more.
 JOBS = int(os.environ.get("MEMOS_JOBS", os.cpu_count() or 2))
 OUTPUT_TOKEN = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
+# static-i18n makes each page's `<link rel="alternate" hreflang>` point at that page in the other language,
+# and Material fetches `sitemap.xml` next to each of them: a 404 on every page view. The sitemap already
+# carries the same hreflang alternates for search engines, and memos.js does the language switching.
+HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 
 
 @dataclass
@@ -45,13 +50,30 @@ class Scan:
 
 
 serving = False
+site_dir: str | None = None
 scan = Scan()
 outputs: dict[str, list[str]] = {}  # page src_uri -> output blocks, put in place of OUTPUT_TOKEN
+korean_ids: dict[str, list[str]] = {}  # page url -> its section ids; the Korean build runs before the English
 
 
 def on_startup(command, dirty):
     global serving
     serving = command == "serve"
+
+
+def on_config(config):
+    global site_dir
+    site_dir = config.site_dir
+
+
+def on_build_error(error):
+    # A build that stopped half-way would leave some pages new and some from the last build, all looking
+    # current: empty the site instead, so that nothing is served or deployed from a failed build.
+    entries = list(os.scandir(site_dir)) if site_dir and not serving and os.path.isdir(site_dir) else []
+    for entry in entries:
+        shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+    if entries:  # static-i18n's nested build reports the same error again, to an already empty site
+        log.error(f"memos: the build failed, so {site_dir} was emptied")
 
 
 def on_serve(server, config, builder):
@@ -137,7 +159,42 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     blocks = outputs.pop(page.file.src_uri, [])
-    return OUTPUT_TOKEN.sub(lambda m: blocks[int(m[1])], html)
+    html = OUTPUT_TOKEN.sub(lambda m: blocks[int(m[1])], html)
+    problems = _anchor_problems(html, page, config.theme["language"])
+    if problems and not serving:
+        raise PluginError("links to sections would break:\n" + "\n".join(f"  {p}" for p in problems))
+    for p in problems:
+        log.error(p)
+    return html
+
+
+def on_post_page(output, page, config):
+    return HEAD_ALTERNATE.sub("", output)
+
+
+def _anchor_problems(html: str, page, lang: str) -> list[str]:
+    """Duplicate ids on the page, and section ids that differ between the Korean page and its translation."""
+    src = page.file.src_uri
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    problems = [f"{_where(src, source, i, 2)}: id '{i}' is used twice" for i in anchors.duplicates(html)]
+    ids = anchors.section_ids(html)
+    if lang == "ko":
+        korean_ids[page.url] = ids
+    elif src.endswith(".en.md") and page.url.removeprefix("en/") in korean_ids:
+        korean = korean_ids[page.url.removeprefix("en/")]
+        ko_src = src.removesuffix(".en.md") + ".md"
+        ko_source = Path(page.file.abs_src_path).with_name(Path(ko_src).name).read_text(encoding="utf-8")
+        problems += [
+            f"{_where(src, source, i)}: heading id '{i}' is not on the Korean page docs/{ko_src}"
+            for i in ids if i not in korean
+        ]
+        problems += [f"{_where(ko_src, ko_source, i)}: heading id '{i}' is missing from docs/{src}" for i in korean if i not in ids]
+    return problems
+
+
+def _where(src: str, source: str, anchor: str, occurrence: int = 1) -> str:
+    line = anchors.line_of(source, anchor, occurrence) or anchors.line_of(source, anchor)
+    return f"docs/{src}:{line}" if line else f"docs/{src}"
 
 
 def _claim_rows(src: str, lang: str):

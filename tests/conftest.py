@@ -15,7 +15,8 @@ sys.path.insert(0, str(ROOT))
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 # Copies of the project share the repository's cache: entries are keyed by content, so an unchanged
 # snippet is not run again, and an edited one is.
-ENV = dict(os.environ, MEMOS_CACHE=str(ROOT / ".cache" / "outputs"), NO_MKDOCS_2_WARNING="1")
+# Material and mkdocs-redirects each print a banner about MkDocs 2 unless told not to.
+ENV = dict(os.environ, MEMOS_CACHE=str(ROOT / ".cache" / "outputs"), NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
 
 
 def build(project: Path, site: Path) -> subprocess.CompletedProcess:
@@ -39,7 +40,7 @@ def project(tmp_path) -> Path:
     """A copy of the project that a test may change freely."""
     copy = tmp_path / "project"
     copy.mkdir()
-    for name in ("docs", "snippets", "engine"):
+    for name in ("docs", "snippets", "engine", "overrides"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("hooks.py", "mkdocs.yml"):
         shutil.copy(ROOT / name, copy / name)

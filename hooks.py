@@ -16,6 +16,7 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
@@ -34,6 +35,9 @@ OUTPUT_TOKEN = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
 # and Material fetches `sitemap.xml` next to each of them: a 404 on every page view. The sitemap already
 # carries the same hreflang alternates for search engines, and memos.js does the language switching.
 HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+# static-i18n writes the home pages' language links root-relative (`/pytorch-memos/en/`): they break wherever the
+# site is served under another path (a local server, mike's version folders). Made relative like the others.
+LANGUAGE_LINK = re.compile(r'(<a href=")(/[^"]*)(" hreflang=)')
 
 
 @dataclass
@@ -169,7 +173,15 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
-    return HEAD_ALTERNATE.sub("", output)
+    prefix = urlsplit(config.site_url or "").path or "/"
+    here = page.url.rstrip("/") or "."
+
+    def relative(m: re.Match) -> str:
+        if not m[2].startswith(prefix):
+            return m[0]
+        return m[1] + posixpath.relpath(m[2][len(prefix):].rstrip("/") or ".", here) + "/" + m[3]
+
+    return LANGUAGE_LINK.sub(relative, HEAD_ALTERNATE.sub("", output))
 
 
 def _anchor_problems(html: str, page, lang: str) -> list[str]:

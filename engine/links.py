@@ -62,11 +62,8 @@ class Report:
 
 
 class Site:
-    """A built site; `prefix` is the path it is published under (site_url's), which root-relative links carry."""
-
-    def __init__(self, root: Path, prefix: str = "/"):
+    def __init__(self, root: Path):
         self.root = root
-        self.prefix = prefix
         self.pages = {p.relative_to(root).as_posix(): parse(p) for p in sorted(root.rglob("*.html"))}
 
     def file(self, url_path: str) -> str | None:
@@ -75,44 +72,45 @@ class Site:
         candidates = [path + "index.html"] if path.endswith("/") or not path else [path, path + "/index.html"]
         return next((c for c in candidates if (self.root / c).is_file()), None)
 
-    def target(self, page: str, href: str) -> tuple[str | None, str, str]:
-        """(site file or None, its path as written, fragment) for a link on `page`; path None when external."""
+    def target(self, page: str, href: str) -> tuple[str | None, str]:
+        """(site file, or "" if there is none, or None for another site; the fragment) of a link on `page`."""
         url = urlsplit(urljoin(BASE + page, href))
-        if url.netloc != "site":
-            return None, "", ""
-        path = url.path
-        if href.startswith("/"):  # root-relative: right only under the prefix the site is published at
-            if not path.startswith(self.prefix):
-                return "", path, url.fragment
-            path = "/" + path[len(self.prefix):]
-        return self.file(path.lstrip("/")) or "", path, unquote(url.fragment)
+        if url.netloc != urlsplit(BASE).netloc:
+            return None, ""
+        return self.file(url.path) or "", unquote(url.fragment)
 
     def follow(self, file: str) -> str:
         """The page a redirect page sends the reader to (the page itself if it is not one)."""
         refresh = self.pages[file].refresh if file in self.pages else None
-        if refresh is None:
-            return file
-        target, _, _ = self.target(file, refresh)
+        target = self.target(file, refresh)[0] if refresh else None
         return target or file
 
 
 def check(root: Path, site_url: str = "") -> Report:
+    site = Site(root)
     prefix = urlsplit(site_url).path or "/"
-    site = Site(root, prefix)
     report = Report(pages=len(site.pages))
     for page, parsed in site.pages.items():
         for href in parsed.links:
-            if site_url and href.startswith(site_url):  # an absolute link to the site itself
-                href = prefix + href[len(site_url):]
             if urlsplit(href).scheme == "data":
                 continue
-            file, path, fragment = site.target(page, href)
+            if page == "404.html" and href.startswith(prefix):
+                # The host serves 404.html for a missing path at any depth: its links must be root-relative.
+                href = BASE + href[len(prefix):]
+            elif href.startswith("/") and not href.startswith("//"):
+                # Right only where the site is served at one path: not locally, not in mike's version folders.
+                report.links += 1
+                report.broken.append(f"{page}: {href} (root-relative)")
+                continue
+            if site_url and href.startswith(site_url):  # the site's own absolute address (canonical links)
+                href = BASE + href[len(site_url):]
+            file, fragment = site.target(page, href)
             if file is None:
                 report.external.add(href)
                 continue
             report.links += 1
             if not file:
-                report.broken.append(f"{page}: {href} (no file for {path})")
+                report.broken.append(f"{page}: {href} (no such file)")
             elif fragment and file in site.pages and fragment not in site.pages[site.follow(file)].ids:
                 report.broken.append(f"{page}: {href} (no id '{fragment}' in {file})")
     return report

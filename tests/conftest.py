@@ -45,3 +45,18 @@ def project(tmp_path) -> Path:
     for name in ("hooks.py", "mkdocs.yml"):
         shutil.copy(ROOT / name, copy / name)
     return copy
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "bad_input: a case of tests/test_bad_input.py, counted in the summary")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many bad-input cases were tried and how many held, as the issue asks to be told."""
+    reports = [
+        r for outcome in ("passed", "failed", "error") for r in terminalreporter.stats.get(outcome, [])
+        if "bad_input" in getattr(r, "keywords", {}) and r.when == "call"
+    ]
+    if reports:
+        held = sum(r.passed for r in reports)
+        terminalreporter.write_line(f"bad input: {len(reports)} cases tried, {held} held")

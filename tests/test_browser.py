@@ -134,13 +134,14 @@ def test_example_source_output_and_copy_button(reader, site, lang):
     reader.assert_clean()
 
 
+@pytest.mark.parametrize("name", ["index", PAGE])
 @pytest.mark.parametrize("lang, other", [("ko", "en"), ("en", "ko")])
-def test_language_selector_keeps_page_and_anchor(reader, site, lang, other):
-    section = static(site, PAGE, lang).select("article h2[id]")[-1]["id"]
-    page = reader.open(f"{path(PAGE, lang)}#{section}")
+def test_language_selector_keeps_page_and_anchor(reader, site, name, lang, other):
+    section = static(site, name, lang).select("article h2[id]")[-1]["id"]
+    page = reader.open(f"{path(name, lang)}#{section}")
     page.hover(".md-header__option .md-select")
     page.locator(f".md-select a[hreflang={other}]").click()
-    page.wait_for_url(f"**/{path(PAGE, other)}#{section}")
+    page.wait_for_url(f"{reader.base_url}/{path(name, other)}#{section}")
     assert page.evaluate("document.documentElement.lang") == other
     expect(page.locator(f"[id='{section}']")).to_be_in_viewport()
     reader.assert_clean()

@@ -31,7 +31,7 @@ def test_checker_reports_a_missing_page_and_a_missing_fragment(tmp_path):
                                                '<a href="../b/">no page</a><a href="#gone">no id</a>')
     report = links.check(tmp_path)
     assert (report.links, len(report.broken)) == (3, 2)
-    assert "no file for /b/" in report.broken[0] and "no id 'gone'" in report.broken[1]
+    assert "../b/ (no such file)" in report.broken[0] and "no id 'gone'" in report.broken[1]
 
 
 def test_every_recorded_address_still_resolves(site):

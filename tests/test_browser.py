@@ -69,9 +69,9 @@ def browser():
 class Reader:
     """One browser context: its page, the console errors seen, and the requests that tried to leave."""
 
-    def __init__(self, browser, base_url: str, viewport: dict):
+    def __init__(self, browser, base_url: str, viewport: dict, scheme: str = "light"):
         self.base_url = base_url
-        self.context = browser.new_context(color_scheme="light", viewport=viewport)
+        self.context = browser.new_context(color_scheme=scheme, viewport=viewport)
         self.context.set_default_timeout(10_000)
         self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
         self.foreign: list[str] = []
@@ -203,17 +203,31 @@ def test_heading_copy_link_copies_a_link_to_its_section(reader, site, lang):
     reader.assert_clean()
 
 
-@pytest.mark.parametrize("where", [path(p, lang) for lang in PREFIX for p in PAGES])
-def test_page_is_clean_and_accessible(reader, where):
-    page = reader.open(where)
+def serious_violations(page) -> list[str]:
     page.add_script_tag(path=AXE)
     violations = page.evaluate("axe.run().then(r => r.violations)")
-    serious = [
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in violations if v["impact"] in ("serious", "critical")
     ]
+
+
+@pytest.mark.parametrize("where", [path(p, lang) for lang in PREFIX for p in PAGES])
+def test_page_is_clean_and_accessible(reader, where):
+    serious = serious_violations(reader.open(where))
     assert not serious, "\n".join(serious)
     reader.assert_clean()
+
+
+@pytest.mark.parametrize("lang", PREFIX)
+def test_dark_scheme_is_accessible(browser, base_url, lang):
+    """The reader's system asks for dark: Material's slate scheme, and memos.css's colours in it."""
+    reader = Reader(browser, base_url, VIEWPORTS["desktop"], scheme="dark")
+    page = reader.open(path(PAGE, lang))
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    serious = serious_violations(page)
+    reader.context.close()
+    assert not serious, "\n".join(serious)
 
 
 # Draws a character in the page's own font: a missing glyph draws the same empty box for any character.

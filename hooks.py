@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.utils.meta import get_data
 
 from engine import anchors, claims, directives, render, runner, snippet, translations
@@ -78,6 +79,24 @@ def on_build_error(error):
         shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
     if entries:  # static-i18n's nested build reports the same error again, to an already empty site
         log.error(f"memos: the build failed, so {site_dir} was emptied")
+
+
+@event_priority(-150)  # after static-i18n's on_files (-100), which gives this language's pages their URLs
+def on_files(files, config):
+    """Let mkdocs-redirects resolve targets among this language's pages, as static-i18n placed them.
+
+    mkdocs-redirects looks its targets up before static-i18n has moved the English pages under en/, so an
+    English target resolved to `new-page.en/`. Each language's build now writes the redirects to its own pages
+    (`en/old-page.md: new-page.en.md` for English) and leaves the other language's to its build.
+    """
+    redirects = config.plugins.get("redirects")
+    if redirects is not None:
+        lang = config.theme["language"]
+        redirects.doc_pages = {f.src_uri: f for f in files.documentation_pages()}
+        redirects.redirects = {
+            old: new for old, new in redirects.config["redirect_maps"].items() if _lang(new.partition("#")[0]) == lang
+        }
+    return files
 
 
 def on_serve(server, config, builder):

@@ -219,7 +219,10 @@ def _anchor_problems(html: str, page, lang: str) -> list[str]:
             f"{_where(src, source, i)}: heading id '{i}' is not on the Korean page docs/{ko_src}"
             for i in ids if i not in korean
         ]
-        problems += [f"{_where(ko_src, ko_source, i)}: heading id '{i}' is missing from docs/{src}" for i in korean if i not in ids]
+        problems += [
+            f"{_where(ko_src, ko_source, i)}: heading id '{i}' is missing from docs/{src}"
+            for i in korean if i not in ids
+        ]
     return problems
 
 

@@ -199,6 +199,11 @@ def translation_ids_differ(p):
     return rf"docs/index\.en\.md:{line}: heading id 'first-en' is not on the Korean page"
 
 
+def link_to_missing_page(p):
+    append(p, "[a page that does not exist](no-such-page.md)\n")
+    return r"Doc file 'index\.md' contains a link 'no-such-page\.md', but the target is not found"
+
+
 def broken_mkdocs_yml(p):
     config = p / "mkdocs.yml"
     lines = config.read_text("utf-8").splitlines()
@@ -209,7 +214,7 @@ def broken_mkdocs_yml(p):
 CASES = [
     syntax_error, unexpected_exception, infinite_loop, segfault, abort, sys_exit, huge_output,
     html_and_javascript, non_utf8_output, non_utf8_source, missing_include, include_escaping_snippets,
-    writes_files, duplicate_heading_ids, translation_ids_differ, broken_mkdocs_yml,
+    writes_files, duplicate_heading_ids, translation_ids_differ, link_to_missing_page, broken_mkdocs_yml,
 ]
 
 

@@ -2,10 +2,11 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 MKDOCS := $(VENV)/bin/mkdocs
-# Material 9.8 prints a banner about MkDocs 2 at every build; it says nothing about this site.
+# Material 9.8 and mkdocs-redirects print a banner about MkDocs 2 at every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve build test versions versions-serve clean
+.PHONY: serve build test versions versions-serve clean browser
 
 serve: $(VENV)/.site  ## build with execution, serve on http://127.0.0.1:8000 with live reload
 	$(MKDOCS) serve --dev-addr 127.0.0.1:8000 --livereload
@@ -13,7 +14,7 @@ serve: $(VENV)/.site  ## build with execution, serve on http://127.0.0.1:8000 wi
 build: $(VENV)/.site  ## the static site in site/, every example executed (or cached)
 	$(MKDOCS) build --strict
 
-test: $(VENV)/.site $(VENV)/.test  ## every test
+test: $(VENV)/.site $(VENV)/.test browser node_modules/.installed  ## every test
 	$(PY) -m pytest
 
 versions: $(VENV)/.site  ## one site per release of releases.txt, deployed with mike into the local gh-pages (PUSH=1: and pushed)
@@ -33,4 +34,15 @@ $(VENV)/.site: requirements.txt
 
 $(VENV)/.test: requirements-test.txt $(VENV)/.site
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot reach its host here);
+# without fonts-noto-cjk Hangul renders as empty boxes. apt runs only when one of them is missing.
+browser:
+	dpkg-query -W -f='$${Status}\n' chromium fonts-noto-cjk 2>/dev/null | grep -c "ok installed" | grep -qx 2 \
+		|| { apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk; }
+
+# axe-core, injected into every page by the accessibility test; exact version in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@

@@ -22,6 +22,7 @@ import os
 import platform
 import posixpath
 import re
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 from packaging.version import Version
 
-from engine import claims, directives, notebook, releases, render, runner, snippet, translations
+from engine import anchors, claims, directives, notebook, releases, render, runner, snippet, translations
 
 log = logging.getLogger("mkdocs.hooks.memos")
 # mkdocs-jupyter logs up to three lines per notebook and build; its warnings still show.
@@ -62,8 +63,14 @@ RELEASE = MIKE_RELEASE or f"{TORCH.major}.{TORCH.minor}"
 # mkdocs-jupyter reads and copies notebooks as files on disk; they are not written into docs/, where
 # `mkdocs serve` would see them change and rebuild again.
 NOTEBOOKS = tempfile.TemporaryDirectory(prefix="memos-notebooks-")
-ABSOLUTE_HREFLANG = re.compile(r'<a href="(/[^"]*)" hreflang=')
 CHANGES_PAGE = "what-changed/"  # the page holding `{{ changes }}`, linked from every example that differs
+# static-i18n makes each page's `<link rel="alternate" hreflang>` point at that page in the other language,
+# and Material fetches `sitemap.xml` next to each of them: a 404 on every page view. The sitemap already
+# carries the same hreflang alternates for search engines, and memos.js does the language switching.
+HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+# static-i18n writes the home pages' language links root-relative (`/pytorch-memos/en/`): they break wherever the
+# site is served under another path (a local server, mike's version folders). Made relative like the others.
+LANGUAGE_LINK = re.compile(r'(<a href=")(/[^"]*)(" hreflang=)')
 
 
 @dataclass
@@ -84,9 +91,11 @@ class Scan:
 
 
 serving = False
+site_dir: str | None = None
 scan = Scan()
 outputs: dict[str, list[str]] = {}  # page src_uri -> output blocks, put in place of OUTPUT_TOKEN
 links: dict[str, list[tuple[str, str]]] = {}  # src_uri of a page or notebook -> (label, url) under its title
+korean_ids: dict[str, list[str]] = {}  # page url -> its section ids; the Korean build runs before the English
 
 
 def on_startup(command, dirty):
@@ -120,11 +129,50 @@ def _site_url_after_mike(config):
     return config
 
 
+def _remember_site_dir(config):
+    global site_dir
+    site_dir = config.site_dir
+    if not MIKE_RELEASE:
+        # Material's version selector reads versions.json next to the release folders that mike deploys; a
+        # plain build has neither, and would show a selector that fails to load.
+        config.extra.pop("version", None)
+    return config
+
+
 on_config = CombinedEvent(
     _site_url_before_mike,
     _site_url_after_mike,
     event_priority(-110)(_jupyter_cache_per_language),  # after static-i18n's, which sets the language
+    _remember_site_dir,
 )
+
+
+def on_build_error(error):
+    # A build that stopped half-way would leave some pages new and some from the last build, all looking
+    # current: empty the site instead, so that nothing is served or deployed from a failed build.
+    entries = list(os.scandir(site_dir)) if site_dir and not serving and os.path.isdir(site_dir) else []
+    for entry in entries:
+        shutil.rmtree(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path)
+    if entries:  # static-i18n's nested build reports the same error again, to an already empty site
+        log.error(f"memos: the build failed, so {site_dir} was emptied")
+
+
+@event_priority(-150)  # after static-i18n's on_files (-100), which gives this language's pages their URLs
+def _redirects_per_language(files, config):
+    """Let mkdocs-redirects resolve targets among this language's pages, as static-i18n placed them.
+
+    mkdocs-redirects looks its targets up before static-i18n has moved the English pages under en/, so an
+    English target resolved to `new-page.en/`. Each language's build now writes the redirects to its own pages
+    (`en/old-page.md: new-page.en.md` for English) and leaves the other language's to its build.
+    """
+    redirects = config.plugins.get("redirects")
+    if redirects is not None:
+        lang = config.theme["language"]
+        redirects.doc_pages = {f.src_uri: f for f in files.documentation_pages()}
+        redirects.redirects = {
+            old: new for old, new in redirects.config["redirect_maps"].items() if _lang(new.partition("#")[0]) == lang
+        }
+    return files
 
 
 def on_serve(server, config, builder):
@@ -212,7 +260,7 @@ def _failure(name: str) -> str:
 
 
 @event_priority(-110)
-def on_files(files, config):
+def _notebook_pages(files, config):
     """Add the notebook of each page of the language being built, as a page that mkdocs-jupyter renders.
 
     This runs after static-i18n (priority -100), which remakes every file of docs/ as a plain File of the
@@ -263,6 +311,8 @@ def _github_repo(config) -> str:
     return m[1]
 
 
+on_files = CombinedEvent(_notebook_pages, _redirects_per_language)
+
 def on_page_markdown(markdown, page, config, files):
     if page.file.src_uri.endswith(".ipynb"):
         # mkdocs-jupyter renders it from the notebook, not from Markdown. It repeats its page: left out of
@@ -301,6 +351,12 @@ def on_page_content(html, page, config, files):
     blocks = outputs.pop(page.file.src_uri, [])
     if blocks:  # a notebook page is megabytes of HTML: not worth a scan for tokens it cannot hold
         html = OUTPUT_TOKEN.sub(lambda m: blocks[int(m[1])], html)
+    if not page.file.src_uri.endswith(".ipynb"):
+        problems = _anchor_problems(html, page, config.theme["language"])
+        if problems and not serving:
+            raise PluginError("links to sections would break:\n" + "\n".join(f"  {p}" for p in problems))
+        for p in problems:
+            log.error(p)
     if page.file.src_uri not in links:
         return html
     # Relative links: under mike every release lives in its own folder, and they must stay inside it.
@@ -315,17 +371,44 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
-    # static-i18n gives the home pages' language links absolute paths ("/pytorch-memos/2.14/en/"), which
-    # lead nowhere where the site is served under another path (`mike serve`): make them relative.
-    root = urlsplit(config.site_url or "/").path
-    up = "../" * page.file.dest_uri.count("/")
+    prefix = urlsplit(config.site_url or "").path or "/"
+    here = page.url.rstrip("/") or "."
 
     def relative(m: re.Match) -> str:
-        if not m[1].startswith(root):
+        if not m[2].startswith(prefix):
             return m[0]
-        return m[0].replace(m[1], up + m[1][len(root):] or "./", 1)
+        return m[1] + posixpath.relpath(m[2][len(prefix):].rstrip("/") or ".", here) + "/" + m[3]
 
-    return ABSOLUTE_HREFLANG.sub(relative, output)
+    return LANGUAGE_LINK.sub(relative, HEAD_ALTERNATE.sub("", output))
+
+
+def _anchor_problems(html: str, page, lang: str) -> list[str]:
+    """Duplicate ids on the page, and section ids that differ between the Korean page and its translation."""
+    src = page.file.src_uri
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    problems = [f"{_where(src, source, i, 2)}: id '{i}' is used twice" for i in anchors.duplicates(html)]
+    ids = anchors.section_ids(html)
+    if lang == "ko":
+        korean_ids[page.url] = ids
+    elif src.endswith(".en.md") and page.url.removeprefix("en/") in korean_ids:
+        korean = korean_ids[page.url.removeprefix("en/")]
+        ko_src = src.removesuffix(".en.md") + ".md"
+        ko_source = Path(page.file.abs_src_path).with_name(Path(ko_src).name).read_text(encoding="utf-8")
+        problems += [
+            f"{_where(src, source, i)}: heading id '{i}' is not on the Korean page docs/{ko_src}"
+            for i in ids if i not in korean
+        ]
+        problems += [
+            f"{_where(ko_src, ko_source, i)}: heading id '{i}' is missing from docs/{src}"
+            for i in korean if i not in ids
+        ]
+    return problems
+
+
+def _where(src: str, source: str, anchor: str, occurrence: int = 1) -> str:
+    line = anchors.line_of(source, anchor, occurrence) or anchors.line_of(source, anchor)
+    return f"docs/{src}:{line}" if line else f"docs/{src}"
+
 
 
 def _release_links(d: releases.Difference, here: str) -> dict:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import builtins
 import ctypes
+import faulthandler
 import io
 import json
 import linecache
 import os
 import random
 import resource
+import signal
 import sys
 import traceback
 import types
@@ -36,6 +38,10 @@ def run(job: dict, workdir: str, output_path: str, result_path: str) -> None:
 
 def _run(job: dict, workdir: str, output_path: str) -> dict:
     _redirect(output_path)
+    # A crash (SIGSEGV, SIGABRT) or the server's SIGUSR1 at the timeout prints the Python stack into the
+    # output, so that the error can name the snippet's line the child was on.
+    faulthandler.enable(file=sys.stderr, all_threads=False)
+    faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=False)
     os.chdir(workdir)
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
     _deterministic(job["threads"])

@@ -16,6 +16,7 @@ import importlib
 import json
 import os
 import platform
+import re
 import select
 import shutil
 import signal
@@ -31,6 +32,10 @@ from engine import child
 SHOWN_BYTES = 64 * 1024
 # torch._dynamo is pulled in by the first optimizer step (~0.75 s).
 OPTIONAL_MODULES = ("torch._dynamo", "torch.func")
+# Read from the end of the output for the stack that faulthandler prints last when a child crashes or hangs.
+TAIL_BYTES = 16 * 1024
+# How long a hanging child gets to print its stack (on SIGUSR1) before it is killed.
+DUMP_GRACE = 0.3
 
 
 def warm_up() -> dict:
@@ -120,13 +125,14 @@ def _start(job: dict) -> Running:
 
 def _finish(r: Running, timed_out: bool, scrub) -> dict:
     if timed_out:
+        _dump_stack(r.pid)
         _kill_group(r.pid)
     _, status = os.waitpid(r.pid, 0)
     _kill_group(r.pid)  # DataLoader workers and other leftovers of the snippet
     os.close(r.pidfd)
     seconds = time.monotonic() - r.started
     try:
-        output, size = _read_output(os.path.join(r.tmp, "output"))
+        output, size, tail = _read_output(os.path.join(r.tmp, "output"))
         result = _read_result(os.path.join(r.tmp, "result.json"))
     finally:
         shutil.rmtree(r.tmp, ignore_errors=True)
@@ -134,6 +140,8 @@ def _finish(r: Running, timed_out: bool, scrub) -> dict:
         result = {"status": "error", "message": f"timed out after {r.job['timeout']:g} s (# memo: timeout)"}
     elif result is None:
         result = {"status": "error", "message": _death(status)}
+    if result["status"] == "error" and result.get("line") is None:
+        result["line"] = _dumped_line(tail, r.job["display_path"])
     text = scrub(output, r.tmp)
     return {
         "id": r.job["id"],
@@ -148,13 +156,30 @@ def _finish(r: Running, timed_out: bool, scrub) -> dict:
     }
 
 
-def _read_output(path: str) -> tuple[str, int]:
-    """The text shown, and how many bytes the output had."""
+def _read_output(path: str) -> tuple[str, int, str]:
+    """The output's head (what is shown), its size, and its tail."""
     with open(path, "rb") as f:
         head = f.read(SHOWN_BYTES)
         size = f.seek(0, os.SEEK_END)
+        f.seek(max(0, size - TAIL_BYTES))
+        tail = f.read()
     # Not UTF-8, or cut in the middle of a character: shown with U+FFFD, never a crash.
-    return head.decode("utf-8", errors="replace"), size
+    return head.decode("utf-8", errors="replace"), size, tail.decode("utf-8", errors="replace")
+
+
+def _dump_stack(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGUSR1)
+    except ProcessLookupError:
+        return
+    time.sleep(DUMP_GRACE)
+
+
+def _dumped_line(tail: str, display_path: str) -> int | None:
+    """The snippet's innermost line in the stack faulthandler printed (most recent call first)."""
+    _, dumped, stack = tail.rpartition("most recent call first")
+    frames = re.findall(rf'File "{re.escape(display_path)}", line (\d+)', stack) if dumped else []
+    return int(frames[0]) if frames else None
 
 
 def _read_result(path: str) -> dict | None:

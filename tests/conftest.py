@@ -15,7 +15,8 @@ sys.path.insert(0, str(ROOT))
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 # Copies of the project share the repository's cache: entries are keyed by content, so an unchanged
 # snippet is not run again, and an edited one is.
-ENV = dict(os.environ, MEMOS_CACHE=str(ROOT / ".cache" / "outputs"), NO_MKDOCS_2_WARNING="1")
+# Material and mkdocs-redirects each print a banner about MkDocs 2 unless told not to.
+ENV = dict(os.environ, MEMOS_CACHE=str(ROOT / ".cache" / "outputs"), NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
 
 
 def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
@@ -34,6 +35,21 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium (Playwright's own browser builds cannot be downloaded here), one for the session:
+    Playwright's sync API can only be started once at a time in a process."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run",
+        ])
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A copy of the project that a test may change freely."""
@@ -44,3 +60,18 @@ def project(tmp_path) -> Path:
     for name in ("hooks.py", "mkdocs.yml"):
         shutil.copy(ROOT / name, copy / name)
     return copy
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "bad_input: a case of tests/test_bad_input.py, counted in the summary")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How many bad-input cases were tried and how many held, as the issue asks to be told."""
+    reports = [
+        r for outcome in ("passed", "failed", "error") for r in terminalreporter.stats.get(outcome, [])
+        if "bad_input" in getattr(r, "keywords", {}) and r.when == "call"
+    ]
+    if reports:
+        held = sum(r.passed for r in reports)
+        terminalreporter.write_line(f"bad input: {len(reports)} cases tried, {held} held")

@@ -9,14 +9,12 @@ import urllib.parse
 import urllib.request
 
 import pytest
-import yaml
-from mkdocs.utils.yaml import get_yaml_loader
 
-from tests.conftest import ENV, MKDOCS, ROOT
+from scripts.docs import site_url
+from tests.conftest import ENV, MKDOCS
 
 # The dev server mounts the site under site_url's path, as GitHub Pages will.
-CONFIG = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=get_yaml_loader())
-MOUNT = urllib.parse.urlsplit(CONFIG["site_url"]).path.rstrip("/")
+MOUNT = urllib.parse.urlsplit(site_url()).path.rstrip("/")
 
 
 def free_port() -> int:

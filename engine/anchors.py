@@ -1,0 +1,62 @@
+"""The ids a rendered page offers as link targets (`page/#id`), and where its Markdown declared each one.
+
+A link pasted into a review lands on `page/#id`: two elements with one id, or a translation whose heading ids
+differ from the Korean page's, would send it somewhere else depending on the language. The build refuses both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html.parser import HTMLParser
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Sections a link may point at: h1 is the page itself, its URL suffices.
+SECTION_HEADINGS = HEADINGS - {"h1"}
+
+
+class _Ids(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id" and value:
+                self.found.append((tag, value))
+
+
+def ids(html: str) -> list[tuple[str, str]]:
+    """(tag, id) of every element that has an id, in document order."""
+    parser = _Ids()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def section_ids(html: str) -> list[str]:
+    return [i for tag, i in ids(html) if tag in SECTION_HEADINGS]
+
+
+def duplicates(html: str) -> list[str]:
+    counts = Counter(i for _, i in ids(html))
+    return [i for i, n in counts.items() if n > 1]
+
+
+def line_of(markdown: str, anchor: str, occurrence: int = 1) -> int | None:
+    """The line of the `occurrence`-th declaration of `anchor`: a heading's `{ #anchor }`, or the directive
+    whose block carries it (`{{ run <page>/<anchor minus run->.py }}`, `{{ claim <anchor minus claim-> }}`)."""
+    name = re.escape(anchor)
+    declarations = [rf"\{{[^}}]*#{name}(?![\w-])[^}}]*\}}"]
+    if anchor.startswith("run-"):
+        declarations.append(rf"\{{\{{\s*run\s+\S*/{re.escape(anchor[4:])}\.py\s*\}}\}}")
+    if anchor.startswith("claim-"):
+        declarations.append(rf"\{{\{{\s*claim\s+{re.escape(anchor[6:])}\s*\}}\}}")
+    pattern = re.compile("|".join(declarations))
+    seen = 0
+    for lineno, text in enumerate(markdown.splitlines(), 1):
+        if pattern.search(text):
+            seen += 1
+            if seen == occurrence:
+                return lineno
+    return None

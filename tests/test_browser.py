@@ -1,0 +1,236 @@
+"""The site as a reader meets it: the built site served on 127.0.0.1, driven in Debian's headless Chromium.
+
+Every context refuses requests to any other host and records console errors, so each test also proves that
+the page works offline and leaks nothing to third parties.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from playwright.sync_api import expect
+
+from engine import directives
+from tests.conftest import ROOT
+from tests.test_site import PAGES
+
+# Playwright's own browser download cannot reach its host here: Debian's Chromium (see the Makefile).
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+OUTPUT = ROOT / "test-output"
+PREFIX = {"ko": "", "en": "en/"}
+# The page every interaction test uses: the first page of the nav after the home page, with examples.
+PAGE = "view-vs-reshape"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def path(page: str, lang: str) -> str:
+    return PREFIX[lang] + ("" if page == "index" else f"{page}/")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # the test output is for failures, not for every request
+        pass
+
+    def handle(self):
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):  # the browser moved on before a response ended
+            pass
+
+
+@pytest.fixture(scope="session")
+def base_url(site):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+class Reader:
+    """One browser context: its page, the console errors seen, and the requests that tried to leave."""
+
+    def __init__(self, browser, base_url: str, viewport: dict, scheme: str = "light"):
+        self.base_url = base_url
+        self.context = browser.new_context(color_scheme=scheme, viewport=viewport)
+        self.context.set_default_timeout(10_000)
+        self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+        self.foreign: list[str] = []
+        self.errors: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route):
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.foreign.append(route.request.url)
+            route.abort()
+
+    def open(self, where: str):
+        self.page.goto(self.base_url + "/" + where)
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def clipboard(self) -> str:
+        return self.page.evaluate("navigator.clipboard.readText()")
+
+    def assert_clean(self):
+        assert not self.foreign, f"requests to other hosts: {self.foreign}"
+        assert not self.errors, f"console errors: {self.errors}"
+
+
+@pytest.fixture
+def reader(browser, base_url):
+    r = Reader(browser, base_url, VIEWPORTS["desktop"])
+    yield r
+    r.context.close()
+
+
+def static(site: Path, page: str, lang: str) -> BeautifulSoup:
+    return BeautifulSoup((site / path(page, lang) / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def first_snippet(page: str) -> Path:
+    d = next(d for d in directives.find((ROOT / "docs" / f"{page}.md").read_text("utf-8")) if d.kind == "run")
+    return ROOT / "snippets" / d.arg
+
+
+@pytest.mark.parametrize("lang", PREFIX)
+def test_example_source_output_and_copy_button(reader, site, lang):
+    snippet = first_snippet(PAGE)
+    page = reader.open(path(PAGE, lang))
+    block = page.locator(".highlight", has=page.locator(f"text={snippet.relative_to(ROOT).as_posix()}"))
+    expect(block.locator("code")).to_have_text(snippet.read_text("utf-8").rstrip())
+    output = page.locator(f"#run-{snippet.stem} pre")
+    expected = static(site, PAGE, lang).select_one(f"#run-{snippet.stem} pre").get_text()
+    assert expected.strip(), "the executed output is empty"
+    expect(output).to_be_visible()
+    assert output.inner_text().strip() == expected.strip()
+    block.hover()
+    block.locator("button.md-code__button[data-md-type=copy]").click()
+    assert reader.clipboard() == snippet.read_text("utf-8").rstrip()
+    reader.assert_clean()
+
+
+@pytest.mark.parametrize("name", ["index", PAGE])
+@pytest.mark.parametrize("lang, other", [("ko", "en"), ("en", "ko")])
+def test_language_selector_keeps_page_and_anchor(reader, site, name, lang, other):
+    section = static(site, name, lang).select("article h2[id]")[-1]["id"]
+    page = reader.open(f"{path(name, lang)}#{section}")
+    page.hover(".md-header__option .md-select")
+    page.locator(f".md-select a[hreflang={other}]").click()
+    page.wait_for_url(f"{reader.base_url}/{path(name, other)}#{section}")
+    assert page.evaluate("document.documentElement.lang") == other
+    expect(page.locator(f"[id='{section}']")).to_be_in_viewport()
+    reader.assert_clean()
+
+
+@pytest.mark.parametrize("lang, word", [
+    ("ko", "메모리"), ("ko", "reshape"), ("ko", "contiguous"),
+    ("en", "memory"), ("en", "reshape"), ("en", "contiguous"),
+])
+def test_search_finds_the_word_and_leads_to_a_page_with_it(reader, lang, word):
+    page = reader.open(path("index", lang))
+    box = page.locator("input.md-search__input")  # at desktop width the search box is in the header
+    box.fill(word)
+    first = page.locator(".md-search-result__item:not([hidden]) a").first
+    # Material drops a query typed before its worker has loaded the index: a key press asks it again.
+    for _ in range(20):
+        if first.is_visible():
+            break
+        box.press("End")
+        page.wait_for_timeout(250)
+    expect(first).to_be_visible()
+    first.click()
+    page.wait_for_load_state()
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert word.lower() in page.locator("article").inner_text().lower(), page.url
+    reader.assert_clean()
+
+
+def test_light_dark_toggle(reader):
+    page = reader.open(path(PAGE, "ko"))
+    body = page.locator("body")
+    background = "getComputedStyle(document.body).backgroundColor"
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    light = page.evaluate(background)
+    page.locator("form[data-md-component=palette] label:visible").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    assert page.evaluate(background) != light
+    page.locator("form[data-md-component=palette] label:visible").click()
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    reader.assert_clean()
+
+
+@pytest.mark.parametrize("lang", PREFIX)
+def test_heading_copy_link_copies_a_link_to_its_section(reader, site, lang):
+    sections = [h["id"] for h in static(site, PAGE, lang).select("article h2[id], article h3[id], article h4[id]")]
+    page = reader.open(path(PAGE, lang))
+    expect(page.locator(".memo-copy-link")).to_have_count(len(sections))
+    for section in (sections[0], sections[-1]):
+        heading = page.locator(f"[id='{section}']")
+        heading.hover()
+        heading.locator(".memo-copy-link").click()
+        assert reader.clipboard() == f"{reader.base_url}/{path(PAGE, lang)}#{section}"
+    reader.assert_clean()
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=AXE)
+    violations = page.evaluate("axe.run().then(r => r.violations)")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("where", [path(p, lang) for lang in PREFIX for p in PAGES])
+def test_page_is_clean_and_accessible(reader, where):
+    serious = serious_violations(reader.open(where))
+    assert not serious, "\n".join(serious)
+    reader.assert_clean()
+
+
+@pytest.mark.parametrize("lang", PREFIX)
+def test_dark_scheme_is_accessible(browser, base_url, lang):
+    """The reader's system asks for dark: Material's slate scheme, and memos.css's colours in it."""
+    reader = Reader(browser, base_url, VIEWPORTS["desktop"], scheme="dark")
+    page = reader.open(path(PAGE, lang))
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+    serious = serious_violations(page)
+    reader.context.close()
+    assert not serious, "\n".join(serious)
+
+
+# Draws a character in the page's own font: a missing glyph draws the same empty box for any character.
+DRAW = """chars => {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  const g = canvas.getContext("2d");
+  g.font = "40px " + getComputedStyle(document.querySelector("article")).fontFamily;
+  return chars.map(c => { g.clearRect(0, 0, 64, 64); g.fillText(c, 4, 48); return canvas.toDataURL(); });
+}"""
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("lang", PREFIX)
+def test_screenshot_shows_hangul(browser, base_url, lang, viewport):
+    reader = Reader(browser, base_url, VIEWPORTS[viewport])
+    page = reader.open(path(PAGE, lang))
+    first, second, blank = page.evaluate(DRAW, ["메", "모", " "])
+    assert first != second and blank not in (first, second), "Hangul renders as boxes: no Korean font"
+    OUTPUT.mkdir(exist_ok=True)
+    shot = OUTPUT / f"{PAGE}-{lang}-{viewport}.png"
+    page.screenshot(path=shot, full_page=True)
+    assert shot.stat().st_size > 0
+    reader.assert_clean()
+    reader.context.close()

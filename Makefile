@@ -5,7 +5,7 @@ MKDOCS := $(VENV)/bin/mkdocs
 # Material 9.8 prints a banner about MkDocs 2 at every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test clean
+.PHONY: serve build test bench clean
 
 serve: $(VENV)/.site  ## build with execution, serve on http://127.0.0.1:8000 with live reload
 	$(MKDOCS) serve --dev-addr 127.0.0.1:8000 --livereload
@@ -13,8 +13,11 @@ serve: $(VENV)/.site  ## build with execution, serve on http://127.0.0.1:8000 wi
 build: $(VENV)/.site  ## the static site in site/, every example executed (or cached)
 	$(MKDOCS) build --strict
 
-test: $(VENV)/.site $(VENV)/.test  ## every test
+test: $(VENV)/.site $(VENV)/.test $(VENV)/.bench  ## every test
 	$(PY) -m pytest
+
+bench: $(VENV)/.site $(VENV)/.bench  ## measure build speed against the limit; writes BENCHMARKS.md and README's table
+	$(PY) scripts/bench.py --out BENCHMARKS.md --readme README.md
 
 clean:
 	rm -rf site .cache
@@ -27,4 +30,8 @@ $(VENV)/.site: requirements.txt
 
 $(VENV)/.test: requirements-test.txt $(VENV)/.site
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.site
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	touch $@

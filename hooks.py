@@ -1,8 +1,10 @@
 """The MkDocs glue, and all of it: the engine (engine/) knows nothing of MkDocs.
 
 Before the pages are rendered, every page is scanned for its directives (`{{ run }}`, `{{ claim }}`) and
-every snippet that is not cached runs, all in one batch so that two run at once. Each page then only looks
-its results up. A failure stops `mkdocs build` with the snippet's file and line and the page that includes
+every snippet that is not cached starts running, all in one batch so that two run at once. The pages are
+converted meanwhile, with a placeholder where an output or a verdict goes: the build waits for the batch
+only when the first page is put in its template, which overlaps the server's torch import with the
+Markdown work. A failure stops `mkdocs build` with the snippet's file and line and the page that includes
 it; under `mkdocs serve` the server stays up and the page shows the failure where the output would be.
 """
 
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.utils.meta import get_data
 
 from engine import claims, directives, render, runner, snippet, translations
@@ -28,7 +31,7 @@ SNIPPETS = ROOT / "snippets"
 CACHE = Path(os.environ.get("MEMOS_CACHE", ROOT / ".cache" / "outputs"))
 # Snippets running at once; each child uses one torch thread unless it asks for more.
 JOBS = int(os.environ.get("MEMOS_JOBS", os.cpu_count() or 2))
-OUTPUT_TOKEN = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
+PLACEHOLDER = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
 
 
 @dataclass
@@ -42,11 +45,12 @@ class Scan:
     words: dict = field(default_factory=lambda: {"ko": {}, "en": {}})  # lang -> claim id -> words
     pages: dict = field(default_factory=dict)  # claim id -> (Korean page path, its title)
     verdicts: dict = field(default_factory=dict)
+    batch: runner.Batch | None = None  # until its results are in
 
 
 serving = False
 scan = Scan()
-outputs: dict[str, list[str]] = {}  # page src_uri -> output blocks, put in place of OUTPUT_TOKEN
+outputs: dict[str, list] = {}  # page src_uri -> functions giving the HTML to put in place of each PLACEHOLDER
 
 
 def on_startup(command, dirty):
@@ -61,10 +65,24 @@ def on_serve(server, config, builder):
 
 def on_pre_build(config):
     global scan
+    # static-i18n builds the other language from within this build's on_post_build, and calls this again:
+    # same pages, same snippets, so the scan and results of the first pass stand (and are not logged twice).
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and i18n.building:
+        return
     scan = _scan(Path(config.docs_dir))
-    results, summary = runner.Runner(CACHE, JOBS, _progress).run(list(scan.snippets.values()))
-    scan.results = results
-    scan.verdicts = claims.verdicts(scan.snippets, results)
+    scan.batch = runner.Runner(CACHE, JOBS, _progress).start(list(scan.snippets.values()))
+    if scan.batch.todo:
+        log.info(f"memos: running {len(scan.batch.todo)} of {scan.batch.summary.total} snippets, {JOBS} at a time")
+
+
+def _results() -> None:
+    """Wait for the batch, once per build: verdicts, the summary, and failures (which stop a build)."""
+    if scan.batch is None:
+        return
+    batch, scan.batch = scan.batch, None
+    scan.results, summary = batch.wait()
+    scan.verdicts = claims.verdicts(scan.snippets, scan.results)
     log.info(f"memos: {summary}")
     failures = _failures()
     if failures and not serving:
@@ -112,32 +130,38 @@ def _failure(name: str) -> str:
 def on_page_markdown(markdown, page, config, files):
     lang = config.theme["language"]
     src = page.file.src_uri
-    blocks: list[str] = []
+    blocks: list = []
     outputs[src] = blocks
 
     def directive(d: directives.Directive) -> str:
         problem = scan.problems.get((src, d.kind, d.arg))
         if problem:
             return render.error(problem, "", lang)
-        if d.kind == "run":
-            s = scan.snippets[d.arg]
-            result = scan.results[d.arg]
-            if result.status == "error":
-                blocks.append(render.error(_failure(d.arg), result.output, lang))
-            else:
-                blocks.append(render.output(s, result, lang))
-            return f"{render.source(s)}\n\n@@memo-output-{len(blocks) - 1}@@\n"
-        if d.kind == "claim":
-            words = scan.words[lang].get(d.arg) or scan.words["ko"][d.arg]
-            return render.claim(d.arg, words, scan.verdicts.get(d.arg), lang)
-        return render.claims_table(_claim_rows(src, lang), lang)
+        blocks.append(lambda: _block(d, src, lang))  # rendered once the results are in (on_page_context)
+        placeholder = f"@@memo-output-{len(blocks) - 1}@@\n"
+        return f"{render.source(scan.snippets[d.arg])}\n\n{placeholder}" if d.kind == "run" else placeholder
 
     return _translation_notice(page, lang) + directives.expand(markdown, directive)
 
 
-def on_page_content(html, page, config, files):
+def _block(d: directives.Directive, src: str, lang: str) -> str:
+    if d.kind == "run":
+        result = scan.results[d.arg]
+        if result.status == "error":
+            return render.error(_failure(d.arg), result.output, lang)
+        return render.output(scan.snippets[d.arg], result, lang)
+    if d.kind == "claim":
+        words = scan.words[lang].get(d.arg) or scan.words["ko"][d.arg]
+        return render.claim(d.arg, words, scan.verdicts.get(d.arg), lang)
+    return render.claims_table(_claim_rows(src, lang), lang)
+
+
+@event_priority(100)  # before the search plugin indexes page.content: outputs and verdicts are searchable
+def on_page_context(context, page, config, nav):
+    _results()
     blocks = outputs.pop(page.file.src_uri, [])
-    return OUTPUT_TOKEN.sub(lambda m: blocks[int(m[1])], html)
+    page.content = PLACEHOLDER.sub(lambda m: blocks[int(m[1])](), page.content)
+    return context
 
 
 def _claim_rows(src: str, lang: str):

@@ -51,16 +51,15 @@ def static(project: Path, dest: Path, cache: Path) -> None:
     spec = importlib.util.spec_from_file_location("memos_hooks_static", project / "hooks.py")
     hooks = sys.modules[spec.name] = importlib.util.module_from_spec(spec)  # dataclasses look it up there
     spec.loader.exec_module(hooks)
-    hooks.on_pre_build(SimpleNamespace(docs_dir=str(project / "docs")))
+    hooks.on_pre_build(SimpleNamespace(docs_dir=str(project / "docs"), plugins={}))
     for path in sorted((project / "docs").rglob("*.md")):
         src = path.relative_to(project / "docs").as_posix()
         head, body = _front_matter(path.read_text(encoding="utf-8"))
         page = SimpleNamespace(file=SimpleNamespace(src_uri=src, abs_src_path=str(path)), meta=get_data(head + body)[1])
         lang = "en" if src.endswith(".en.md") else "ko"
-        markdown = hooks.on_page_markdown(body, page, SimpleNamespace(theme={"language": lang}), None)
-        blocks = hooks.outputs.pop(src, [])
-        markdown = re.sub(r"@@memo-output-(\d+)@@", lambda m: blocks[int(m[1])], markdown)
-        (dest / "docs" / src).write_text(head + markdown, encoding="utf-8")
+        page.content = hooks.on_page_markdown(body, page, SimpleNamespace(theme={"language": lang}), None)
+        hooks.on_page_context(None, page, None, None)  # the outputs and verdicts in place of their placeholders
+        (dest / "docs" / src).write_text(head + page.content, encoding="utf-8")
     _without_hooks(dest)
 
 

@@ -133,12 +133,14 @@ class Batch:
         self.todo: list[Snippet] = []
         for s in {s.name: s for s in snippets}.values():
             if s.requires and not Requirement(s.requires).specifier.contains(runner.torch, prereleases=True):
-                self.results[s.name] = Result(status="skipped", message=f"needs {s.requires}; this site uses torch {runner.torch}")
+                message = f"needs {s.requires}; this site uses torch {runner.torch}"
+                self.results[s.name] = Result(status="skipped", message=message)
             elif (entry := runner.cache.get(s)) is not None:
                 self.results[s.name] = Result(**entry, cached=True)
             else:
                 self.todo.append(s)
-        self.summary = Summary(total=len(self.results) + len(self.todo), cached=sum(r.cached for r in self.results.values()))
+        cached = sum(r.cached for r in self.results.values())
+        self.summary = Summary(total=len(self.results) + len(self.todo), cached=cached)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, daemon=True)
         if self.todo:

@@ -233,8 +233,9 @@ class Bench:
         gb = self.peak_rss / 1e9
         lines.append(f"| **peak memory** of a cold build (RSS of the mkdocs process tree) | {gb:.2f} GB | | | "
                      f"< 1.5 GB | {'yes' if gb < 1.5 else '**no**'} |")
-        lines.append(f"| torch imported by the MkDocs process in a warm build | {'yes' if self.torch_in_warm else 'no'} "
-                     f"| | | no | {'**no**' if self.torch_in_warm else 'yes'} |")
+        imported = "yes" if self.torch_in_warm else "no"
+        lines.append(f"| torch imported by the MkDocs process in a warm build | {imported} | | | no | "
+                     f"{'**no**' if self.torch_in_warm else 'yes'} |")
         lines += ["", f"The cold build's own summary: `{self.summary}`", ""]
         return "\n".join(lines)
 

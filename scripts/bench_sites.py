@@ -89,8 +89,9 @@ def jupyter(project: Path, dest: Path) -> None:
         if not src.endswith(".en.md"):
             pages.setdefault(src.removesuffix(".md"), []).append(d.arg)
     for page, names in pages.items():
-        cells = [_cell((project / "snippets" / n).read_text(encoding="utf-8")) for n in names]
-        notebook = {"cells": [_markdown_cell(f"# {page}")] + cells, "metadata": _KERNEL, "nbformat": 4, "nbformat_minor": 5}
+        sources = [(project / "snippets" / n).read_text(encoding="utf-8") for n in names]
+        cells = [_markdown_cell(f"# {page}")] + [_cell(source) for source in sources]
+        notebook = {"cells": cells, "metadata": _KERNEL, "nbformat": 4, "nbformat_minor": 5}
         (dest / "docs" / f"{page}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     (dest / "mkdocs.yml").write_text(
         "site_name: PyTorch Memos (mkdocs-jupyter)\ntheme:\n  name: material\n"

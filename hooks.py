@@ -67,8 +67,7 @@ def on_pre_build(config):
     global scan
     # static-i18n builds the other language from within this build's on_post_build, and calls this again:
     # same pages, same snippets, so the scan and results of the first pass stand (and are not logged twice).
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and i18n.building:
+    if getattr(config.plugins.get("i18n"), "building", False):
         return
     scan = _scan(Path(config.docs_dir))
     scan.batch = runner.Runner(CACHE, JOBS, _progress).start(list(scan.snippets.values()))

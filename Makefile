@@ -6,7 +6,7 @@ MKDOCS := $(VENV)/bin/mkdocs
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: serve build test versions versions-serve clean browser
+.PHONY: serve build test bench versions versions-serve clean browser
 
 serve: $(VENV)/.site  ## build with execution, serve on http://127.0.0.1:8000 with live reload
 	$(MKDOCS) serve --dev-addr 127.0.0.1:8000 --livereload
@@ -14,8 +14,11 @@ serve: $(VENV)/.site  ## build with execution, serve on http://127.0.0.1:8000 wi
 build: $(VENV)/.site  ## the static site in site/, every example executed (or cached)
 	$(MKDOCS) build --strict
 
-test: $(VENV)/.site $(VENV)/.test browser node_modules/.installed  ## every test
+test: $(VENV)/.site $(VENV)/.test browser node_modules/.installed $(VENV)/.bench  ## every test
 	$(PY) -m pytest
+
+bench: $(VENV)/.site $(VENV)/.bench  ## measure build speed against the limit; writes BENCHMARKS.md and README's table
+	$(PY) scripts/bench.py --out BENCHMARKS.md --readme README.md
 
 versions: $(VENV)/.site  ## one site per release of releases.txt, deployed with mike into the local gh-pages (PUSH=1: and pushed)
 	$(PY) scripts/versions.py deploy $(if $(PUSH),--push)
@@ -45,4 +48,8 @@ browser:
 # axe-core, injected into every page by the accessibility test; exact version in package-lock.json.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.site
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	touch $@

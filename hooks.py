@@ -1,9 +1,11 @@
 """The MkDocs glue, and all of it: the engine (engine/) knows nothing of MkDocs.
 
 Before the pages are rendered, every page is scanned for its directives (`{{ run }}`, `{{ claim }}`, …) and
-every snippet that is not cached runs, all in one batch so that two run at once. Each page then only looks
-its results up. A failure stops `mkdocs build` with the snippet's file and line and the page that includes
-it; under `mkdocs serve` the server stays up and the page shows the failure where the output would be.
+every snippet that is not cached starts running, all in one batch so that two run at once. The pages are
+converted meanwhile, with a placeholder where an output or a verdict goes: the build waits for the batch
+only when the first page is put in its template (or the first notebook is written), which overlaps the
+server's torch import with the Markdown work. A failure stops `mkdocs build` with the snippet's file and
+line and the page that includes it; under `mkdocs serve` the server stays up and the page shows the failure where the output would be.
 
 Each page with snippets also gets its notebook (engine/notebook.py, from the same results): on_files adds it
 as a page of its own, which mkdocs-jupyter renders, and each page links to it, to its .ipynb and to Colab.
@@ -55,7 +57,7 @@ JOBS = int(os.environ.get("MEMOS_JOBS", os.cpu_count() or 2))
 MIKE_RELEASE = os.environ.get("MIKE_DOCS_VERSION")
 # A git ref holding the deployed releases (mike's branch) to compare this build's outputs with; unset: none.
 RELEASES_FROM = os.environ.get("MEMOS_RELEASES_FROM")
-OUTPUT_TOKEN = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
+PLACEHOLDER = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
 TORCH = Version(version("torch"))
 # The folder of this release on the gh-pages branch (mike's layout), which Colab links name: the release mike
 # deploys, else `major.minor` of the torch that runs the snippets (what scripts/versions.py deploys it as).
@@ -85,6 +87,7 @@ class Scan:
     pages: dict = field(default_factory=dict)  # claim id -> the Korean page that makes it
     titles: dict = field(default_factory=lambda: {"ko": {}, "en": {}})  # lang -> page stem -> its h1
     verdicts: dict = field(default_factory=dict)
+    batch: runner.Batch | None = None  # until its results are in
     manifest: dict = field(default_factory=dict)  # this build's outputs, see engine/releases.py
     older: list = field(default_factory=list)  # the manifests of older deployed releases, newest first
     differences: dict = field(default_factory=dict)  # snippet name -> [releases.Difference]
@@ -93,7 +96,8 @@ class Scan:
 serving = False
 site_dir: str | None = None
 scan = Scan()
-outputs: dict[str, list[str]] = {}  # page src_uri -> output blocks, put in place of OUTPUT_TOKEN
+outputs: dict[str, list] = {}  # page src_uri -> functions giving the HTML to put in place of each PLACEHOLDER
+notebooks: dict[str, tuple] = {}  # notebook src_uri -> what it is made of, written once the results are in
 links: dict[str, list[tuple[str, str]]] = {}  # src_uri of a page or notebook -> (label, url) under its title
 korean_ids: dict[str, list[str]] = {}  # page url -> its section ids; the Korean build runs before the English
 
@@ -106,8 +110,9 @@ def on_startup(command, dirty):
 def _jupyter_cache_per_language(config):
     # mkdocs-jupyter evicts, after each build, the cached renderings that build did not use; static-i18n
     # builds each language separately, so with one folder each language evicted the other's every time.
-    jupyter = config.plugins["mkdocs-jupyter"].config
-    jupyter["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / config.theme["language"])
+    if "mkdocs-jupyter" in config.plugins:
+        jupyter = config.plugins["mkdocs-jupyter"].config
+        jupyter["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / config.theme["language"])
     return config
 
 
@@ -182,10 +187,24 @@ def on_serve(server, config, builder):
 
 def on_pre_build(config):
     global scan
+    # static-i18n builds the other language from within this build's on_post_build, and calls this again:
+    # same pages, same snippets, so the scan and results of the first pass stand (and are not logged twice).
+    if getattr(config.plugins.get("i18n"), "building", False):
+        return
     scan = _scan(Path(config.docs_dir))
-    results, summary = runner.Runner(CACHE, JOBS, _progress).run(list(scan.snippets.values()))
-    scan.results = results
-    scan.verdicts = claims.verdicts(scan.snippets, results)
+    scan.batch = runner.Runner(CACHE, JOBS, _progress).start(list(scan.snippets.values()))
+    if scan.batch.todo:
+        log.info(f"memos: running {len(scan.batch.todo)} of {scan.batch.summary.total} snippets, {JOBS} at a time")
+
+
+def _results() -> None:
+    """Wait for the batch, once per build: verdicts, the summary, release comparison, failures (which stop a
+    build)."""
+    if scan.batch is None:
+        return
+    batch, scan.batch = scan.batch, None
+    scan.results, summary = batch.wait()
+    scan.verdicts = claims.verdicts(scan.snippets, scan.results)
     log.info(f"memos: {summary}")
     _compare_releases()
     failures = _failures()
@@ -218,6 +237,7 @@ def _example(name: str) -> tuple[str, str]:
 
 
 def on_post_build(config):
+    _results()
     with open(Path(config.site_dir) / releases.MANIFEST, "w", encoding="utf-8") as f:
         json.dump(scan.manifest, f, ensure_ascii=False, indent=1)
 
@@ -268,6 +288,8 @@ def _notebook_pages(files, config):
     the notebook is made from the page static-i18n chose (the translation, or the Korean page it falls back
     to), placed in that language's folder, and handed to mkdocs-jupyter as it hands docs/ files.
     """
+    if "mkdocs-jupyter" not in config.plugins:  # a site configured without notebooks
+        return files
     i18n = config.plugins["i18n"]
     lang = i18n.current_language
     made = Files([])
@@ -276,10 +298,9 @@ def _notebook_pages(files, config):
         markdown = get_data(page.content_string)[0]
         if not any(d.kind == "run" for d in directives.find(markdown)):
             continue
-        nb = notebook.build(_title(markdown), markdown, lang, TORCH.public, scan.snippets, scan.results)
         src = _folder(i18n, lang) + "notebooks/" + page.src_uri.removesuffix(".md").removesuffix(".en") + ".ipynb"
         Path(NOTEBOOKS.name, src).parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, Path(NOTEBOOKS.name, src))
+        notebooks[src] = (_title(markdown), markdown, lang)  # written by on_pre_page, once results are in
         made.append(File(src, NOTEBOOKS.name, config.site_dir, config.use_directory_urls))
         pages[src] = page
 
@@ -321,36 +342,57 @@ def on_page_markdown(markdown, page, config, files):
         return markdown
     lang = config.theme["language"]
     src = page.file.src_uri
-    blocks: list[str] = []
+    blocks: list = []
     outputs[src] = blocks
 
     def directive(d: directives.Directive) -> str:
         problem = scan.problems.get((src, d.kind, d.arg))
         if problem:
             return render.error(problem, "", lang)
-        if d.kind == "run":
-            s = scan.snippets[d.arg]
-            result = scan.results[d.arg]
-            if result.status == "error":
-                blocks.append(render.error(_failure(d.arg), result.output, lang))
-            else:
-                links = [_release_links(x, page.file.dest_uri) for x in scan.differences.get(d.arg, [])]
-                blocks.append(render.output(s, result, lang, links))
-            return f"{render.source(s)}\n\n@@memo-output-{len(blocks) - 1}@@\n"
-        if d.kind == "claim":
-            words = scan.words[lang].get(d.arg) or scan.words["ko"][d.arg]
-            return render.claim(d.arg, words, scan.verdicts.get(d.arg), lang)
-        if d.kind == "changes":
+        if d.kind == "changes":  # Markdown (headings in the table of contents, highlighted diffs): made now
+            _results()
             return _changes(page.file.dest_uri, lang)
-        return render.claims_table(_claim_rows(src, config), _torch(), lang)
+        blocks.append(lambda: _block(d, page, config))  # rendered once the results are in (on_page_context)
+        placeholder = f"@@memo-output-{len(blocks) - 1}@@\n"
+        return f"{render.source(scan.snippets[d.arg])}\n\n{placeholder}" if d.kind == "run" else placeholder
 
     return _translation_notice(page, lang) + directives.expand(markdown, directive)
 
 
-def on_page_content(html, page, config, files):
+def _block(d: directives.Directive, page, config) -> str:
+    lang = config.theme["language"]
+    if d.kind == "run":
+        result = scan.results[d.arg]
+        if result.status == "error":
+            return render.error(_failure(d.arg), result.output, lang)
+        links = [_release_links(x, page.file.dest_uri) for x in scan.differences.get(d.arg, [])]
+        return render.output(scan.snippets[d.arg], result, lang, links)
+    if d.kind == "claim":
+        words = scan.words[lang].get(d.arg) or scan.words["ko"][d.arg]
+        return render.claim(d.arg, words, scan.verdicts.get(d.arg), lang)
+    return render.claims_table(_claim_rows(page.file.src_uri, config), _torch(), lang)
+
+
+@event_priority(100)  # before the search plugin indexes page.content: outputs and verdicts are searchable
+def on_page_context(context, page, config, nav):
+    _results()
     blocks = outputs.pop(page.file.src_uri, [])
-    if blocks:  # a notebook page is megabytes of HTML: not worth a scan for tokens it cannot hold
-        html = OUTPUT_TOKEN.sub(lambda m: blocks[int(m[1])], html)
+    if blocks:  # a notebook page is megabytes of HTML: not worth a scan for placeholders it cannot hold
+        page.content = PLACEHOLDER.sub(lambda m: blocks[int(m[1])](), page.content)
+    return context
+
+
+@event_priority(50)  # before mkdocs-jupyter's, which reads the notebook
+def on_pre_page(page, config, files):
+    if page.file.src_uri in notebooks:
+        _results()
+        title, markdown, lang = notebooks.pop(page.file.src_uri)
+        nb = notebook.build(title, markdown, lang, TORCH.public, scan.snippets, scan.results)
+        nbformat.write(nb, Path(NOTEBOOKS.name, page.file.src_uri))
+    return page
+
+
+def on_page_content(html, page, config, files):
     if not page.file.src_uri.endswith(".ipynb"):
         problems = _anchor_problems(html, page, config.theme["language"])
         if problems and not serving:

@@ -2,7 +2,8 @@
 
 The server is started only when something must run (a build with nothing changed imports no torch), and
 is kept for the life of the process, so that `mkdocs serve` re-runs an edited snippet without importing
-torch again.
+torch again. The snippets run in the background (`Runner.start`): the build renders its pages meanwhile,
+while the server imports torch, and waits for the results only when it must put them in the pages.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
@@ -54,7 +56,8 @@ class Summary:
 
 
 class Server:
-    """A running `python -m engine.server`."""
+    """A running `python -m engine.server`. Starting one returns at once: it says hello (after importing torch)
+    while the caller goes on, and `stamp` waits for that hello."""
 
     def __init__(self, jobs: int):
         env = dict(os.environ, PYTHONHASHSEED="0", PYTHONPATH=str(ROOT))
@@ -62,7 +65,14 @@ class Server:
             [sys.executable, "-m", "engine.server", "--jobs", str(jobs)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, env=env, text=True, bufsize=1,
         )
-        self.stamp = self._read()["hello"]
+        self._stamp: dict | None = None
+        self._lock = threading.Lock()  # one batch at a time reads the answers (`mkdocs serve` rebuilds)
+
+    @property
+    def stamp(self) -> dict:
+        if self._stamp is None:
+            self._stamp = self._read()["hello"]
+        return self._stamp
 
     def _read(self) -> dict:
         line = self.process.stdout.readline()
@@ -72,14 +82,25 @@ class Server:
         return json.loads(line)
 
     def run(self, jobs: list[dict], progress) -> list[dict]:
-        for job in jobs:
-            self.process.stdin.write(json.dumps(job) + "\n")
+        """The answers, in the order of `jobs`. The jobs are written by a thread of their own: the server
+        answers while it reads them, and a batch larger than the pipe would otherwise block both sides."""
+        with self._lock:
+            stamp = self.stamp
+            lines = "".join(json.dumps({**job, "id": i}) + "\n" for i, job in enumerate(jobs))
+            writer = threading.Thread(target=self._write, args=(lines,), daemon=True)
+            writer.start()
+            answers = {}
+            for _ in jobs:
+                answer = self._read()
+                i = answer.pop("id")
+                answers[i] = answer | {"stamp": stamp}
+                progress(len(answers), len(jobs))
+            writer.join()
+        return [answers[i] for i in range(len(jobs))]
+
+    def _write(self, lines: str) -> None:
+        self.process.stdin.write(lines)
         self.process.stdin.flush()
-        results = []
-        for _ in jobs:
-            results.append(self._read())
-            progress(len(results), len(jobs))
-        return results
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -103,6 +124,52 @@ def prestart(jobs: int) -> None:
     _shared_server(jobs)
 
 
+class Batch:
+    """Snippets being run in the background, so that the caller (MkDocs rendering pages) goes on meanwhile."""
+
+    def __init__(self, runner: Runner, snippets: list[Snippet]):
+        self.runner = runner
+        self.results: dict[str, Result] = {}
+        self.todo: list[Snippet] = []
+        for s in {s.name: s for s in snippets}.values():
+            if s.requires and not Requirement(s.requires).specifier.contains(runner.torch, prereleases=True):
+                message = f"needs {s.requires}; this site uses torch {runner.torch}"
+                self.results[s.name] = Result(status="skipped", message=message, stamp={"torch": runner.torch})
+            elif (entry := runner.cache.get(s)) is not None:
+                self.results[s.name] = Result(**entry, cached=True)
+            else:
+                self.todo.append(s)
+        cached = sum(r.cached for r in self.results.values())
+        self.summary = Summary(total=len(self.results) + len(self.todo), cached=cached)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        if self.todo:
+            self.start = time.monotonic()
+            self.server = _shared_server(runner.jobs)  # started here, so torch imports while the caller works
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            answers = self.server.run([_job(s) for s in self.todo], self.runner.progress)
+            for s, answer in zip(self.todo, answers):
+                result = Result(**answer)
+                if result.status == "ok":
+                    self.runner.cache.put(s, {k: v for k, v in asdict(result).items() if k != "cached"})
+                self.results[s.name] = result
+            self.summary.ran = len(self.todo)
+            self.summary.seconds = time.monotonic() - self.start
+            self.summary.slowest = sorted(((self.results[s.name].seconds, s.name) for s in self.todo), reverse=True)[:3]
+        except BaseException as e:  # noqa: BLE001 - raised again in the caller's thread by wait()
+            self._error = e
+
+    def wait(self) -> tuple[dict[str, Result], Summary]:
+        if self.todo:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self.results, self.summary
+
+
 class Runner:
     def __init__(self, cache_dir: Path, jobs: int = 2, progress=None):
         self.cache = Cache(cache_dir)
@@ -110,40 +177,16 @@ class Runner:
         self.progress = progress or (lambda done, total: None)
         self.torch = version("torch")
 
+    def start(self, snippets: list[Snippet]) -> Batch:
+        """Results from the cache now; the rest start running, and `wait()` on the batch gives them all."""
+        return Batch(self, snippets)
+
     def run(self, snippets: list[Snippet]) -> tuple[dict[str, Result], Summary]:
-        results: dict[str, Result] = {}
-        todo: list[Snippet] = []
-        for s in {s.name: s for s in snippets}.values():
-            if s.requires and not Requirement(s.requires).specifier.contains(self.torch, prereleases=True):
-                results[s.name] = Result(
-                    status="skipped", message=f"needs {s.requires}; this site uses torch {self.torch}",
-                    stamp={"torch": self.torch},
-                )
-            elif (entry := self.cache.get(s)) is not None:
-                results[s.name] = Result(**entry, cached=True)
-            else:
-                todo.append(s)
-
-        summary = Summary(total=len(results) + len(todo), cached=sum(r.cached for r in results.values()))
-        if todo:
-            start = time.monotonic()
-            server = _shared_server(self.jobs)
-            answers = server.run([_job(i, s) for i, s in enumerate(todo)], self.progress)
-            for answer in answers:
-                s = todo[answer.pop("id")]
-                result = Result(**answer, stamp=server.stamp)
-                if result.status == "ok":
-                    self.cache.put(s, {k: v for k, v in asdict(result).items() if k != "cached"})
-                results[s.name] = result
-            summary.ran = len(todo)
-            summary.seconds = time.monotonic() - start
-            summary.slowest = sorted(((results[s.name].seconds, s.name) for s in todo), reverse=True)[:3]
-        return results, summary
+        return self.start(snippets).wait()
 
 
-def _job(i: int, s: Snippet) -> dict:
+def _job(s: Snippet) -> dict:
     return {
-        "id": i,
         "display_path": s.display_path,
         "source": s.source,
         "raises": s.raises,

@@ -1,0 +1,312 @@
+"""`make bench`: how close the build comes to the physical limit, measured in one run on the real snippets.
+
+The limit is one process that imports torch and `exec`s every snippet in turn (no isolation), plus a plain
+MkDocs build of the same pages with the outputs already written in (no hooks). Every figure below is
+measured in this run, on copies of the project (scripts/bench_sites.py), and reported as a median; the
+targets are the ones of the "build speed" issue. Nothing here asserts a figure: the table says met or missed.
+
+    python scripts/bench.py [--quick] [--reps N] [--snippets N] [--out FILE] [--readme FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+
+import bench_sites as sites
+from engine import snippet
+
+ROOT = sites.ROOT
+LIMIT = Path(__file__).with_name("bench_limit.py")
+PY = sys.executable
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+HEADER = """# Benchmarks
+
+Written by `make bench` (`scripts/bench.py`); do not edit. **The limit** is what running the snippets costs
+with no isolation at all: one process that imports torch and `exec`s every snippet in turn, plus a plain
+`mkdocs build` of the same pages with the outputs already written in (no hooks). The targets are those of
+the "build speed" issue. The machine may be shared with other work: the load average says how busy it was,
+and every ratio compares figures measured in the same run.
+
+"""
+README_TABLE = re.compile(r"(<!-- bench -->\n).*?(<!-- /bench -->)", re.S)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="2 snippets, 1 repetition, no slow comparisons")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--snippets", type=int, default=None, help="only the first N snippets the pages include")
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--readme", type=Path, help="also put the table between <!-- bench --> markers here")
+    args = parser.parse_args()
+    if args.quick:
+        args.reps, args.snippets = 1, args.snippets or 2
+    with tempfile.TemporaryDirectory(prefix="memos-bench-") as tmp:
+        report = Bench(Path(tmp), args).run()
+    print(report)
+    args.out.write_text(HEADER + report, encoding="utf-8")
+    if args.readme:
+        text = args.readme.read_text(encoding="utf-8")
+        args.readme.write_text(README_TABLE.sub(lambda m: m[1] + report + m[2], text), encoding="utf-8")
+
+
+class Bench:
+    def __init__(self, tmp: Path, args):
+        self.tmp, self.args = tmp, args
+        self.project = tmp / "project"
+        self.names = sites.subject(self.project, args.snippets)
+        self.cache = tmp / "cache"
+        self.times: dict[str, list[float]] = {}
+        self.compute: dict[str, list[float]] = {}  # snippet -> in-process seconds
+        self.peak_rss = 0
+        self.summary = ""
+        self.load = os.getloadavg()  # the machine may be shared: the table says how busy it was
+
+    def run(self) -> str:
+        self.step(f"{len(self.names)} snippets, {self.args.reps} repetition(s)")
+        for rep in range(self.args.reps):
+            self.step(f"repetition {rep + 1}: in-process limit, cold, warm and plain builds")
+            self.limit()
+            self.cold()
+            if rep == 0:
+                sites.static(self.project, self.tmp / "static", self.cache)
+            self.record("warm", self.build(self.project))
+            self.record("static", self.build(self.tmp / "static"))
+        self.torch_in_warm = self.imports_torch()
+        self.step("edit loop under mkdocs serve")
+        self.edit_loop()
+        self.step("a process per snippet")  # once: it is by far the slowest, and no target depends on it
+        self.record("process", self.process_per_snippet())
+        if not self.args.quick:
+            self.step("markdown-exec")
+            sites.markdown_exec(self.project, self.tmp / "mdexec")
+            self.record("markdown-exec", self.build(self.tmp / "mdexec", strict=False))
+            self.step("mkdocs-jupyter")
+            sites.jupyter(self.project, self.tmp / "jupyter")
+            self.record("jupyter", self.build(self.tmp / "jupyter", strict=False))
+        return self.table()
+
+    # --- measurements ---------------------------------------------------------------------------------
+
+    def limit(self) -> None:
+        report = self.tmp / "limit.json"
+        paths = [str(self.project / "snippets" / n) for n in self.names]
+        start = time.monotonic()
+        _check(subprocess.run([PY, str(LIMIT), str(report), *paths], cwd=self._empty_dir(), env=ENV))
+        self.record("exec", time.monotonic() - start)
+        for path, seconds in json.loads(report.read_text()).items():
+            self.compute.setdefault(path, []).append(seconds)
+
+    def cold(self) -> None:
+        shutil.rmtree(self.cache, ignore_errors=True)
+        start = time.monotonic()
+        proc = subprocess.Popen(self._mkdocs_build(self.tmp / "site"), cwd=self.project, env=self._env(),
+                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        peak = _watch_rss(proc)
+        err = proc.stderr.read()
+        _check(subprocess.CompletedProcess(proc.args, proc.wait(), "", err))
+        self.record("cold", time.monotonic() - start)
+        self.peak_rss = max(self.peak_rss, peak)
+        self.summary = [ln.split("-  ", 1)[-1] for ln in err.splitlines() if "memos:" in ln][-1]  # the last word
+
+    def build(self, project: Path, strict: bool = True) -> float:
+        start = time.monotonic()
+        cmd = self._mkdocs_build(self.tmp / "site")
+        _check(subprocess.run(cmd if strict else [c for c in cmd if c != "--strict"], cwd=project,
+                              env=self._env(), capture_output=True, text=True))
+        return time.monotonic() - start
+
+    def imports_torch(self) -> bool:
+        """Whether a build with nothing to run imports torch (`python -X importtime` lists every import)."""
+        done = subprocess.run([PY, "-X", "importtime", *self._mkdocs_build(self.tmp / "site")[1:]],
+                              cwd=self.project, env=self._env(), capture_output=True, text=True)
+        _check(done)
+        return bool(re.search(r"\|\s*torch$", done.stderr, re.M))
+
+    def edit_loop(self) -> None:
+        """Save a snippet under a running `mkdocs serve`; time until its page serves the new output."""
+        project = self.tmp / "serve"
+        shutil.copytree(self.project, project)
+        name = self.edited()
+        page = next(p for p, d in sites._runs(project / "docs") if d.arg == name and not p.endswith(".en.md"))
+        base = urllib.parse.urlparse(_config_site_url(project)).path.rstrip("/")
+        stem = page.removesuffix(".md")
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}{base}/{'' if stem == 'index' else stem + '/'}"
+        log = open(self.tmp / "serve.log", "w")  # noqa: SIM115 - closed below
+        server = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                                  cwd=project, env=self._env(), stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _poll(url, lambda body: True, timeout=300)
+            path = project / "snippets" / name
+            # The first edit is not counted: it may still wait for the snippet server that on_serve started.
+            for rep in range(self.args.reps + 1):
+                a, b = random.randrange(10**6, 10**7), random.randrange(10**6, 10**7)
+                time.sleep(1)  # let the watcher settle after the previous rebuild
+                with open(path, "a", encoding="utf-8") as f:
+                    f.write(f"print('bench edit', {a} * {b})\n")
+                start = time.monotonic()
+                _poll(url, lambda body: str(a * b) in body, timeout=120)
+                if rep:
+                    self.record("edit", time.monotonic() - start)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            log.close()
+
+    def edited(self) -> str:
+        """The snippet the edit loop saves: of those that run to their end (a line added after an expected
+        exception would never print), the one of median in-process cost, a typical edit."""
+        ends = [n for n in self.names if snippet.load(self.project / "snippets", n).raises is None]
+        ranked = sorted(ends, key=lambda n: statistics.median(self.compute[str(self.project / "snippets" / n)]))
+        return ranked[len(ranked) // 2]
+
+    def process_per_snippet(self) -> float:
+        """`python snippet.py` for each snippet, two at a time (as many as the engine runs at once)."""
+        def one(name: str) -> None:
+            # Not checked: some snippets raise on purpose.
+            subprocess.run([PY, str(self.project / "snippets" / name)], cwd=self._empty_dir(), env=ENV,
+                           capture_output=True)
+
+        start = time.monotonic()
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(one, self.names))
+        return time.monotonic() - start
+
+    # --- report ---------------------------------------------------------------------------------------
+
+    def table(self) -> str:
+        m = {k: statistics.median(v) for k, v in self.times.items()}
+        limit = m["exec"] + m["static"]
+        edited = self.edited()
+        compute = statistics.median(self.compute[str(self.project / "snippets" / edited)])
+        budget = compute + m["static"] + 0.5
+        rows = [
+            ("in-process `exec` of every snippet, one process, no isolation", m["exec"], "", None, ""),
+            ("plain `mkdocs build`, outputs written in, no hooks", m["static"], "", None, ""),
+            ("**the limit** (the two above)", limit, "", None, ""),
+            ("**cold build** (empty cache, both languages)", m["cold"], "the limit", m["cold"] / limit, "≤ 1.3"),
+            ("**warm build** (nothing changed)", m["warm"], "plain build", m["warm"] / m["static"], "≤ 1.15"),
+            (f"**edit loop**: save `{edited}`, page served", m["edit"],
+             f"its compute {compute:.2f} s + plain build + 0.5 s", m["edit"] / budget, "≤ 1.0"),
+            ("a process per snippet (`python snippet.py`, 2 at a time)", m["process"], "in-process `exec`",
+             m["process"] / m["exec"], ""),
+        ]
+        if "markdown-exec" in m:
+            rows += [
+                ('markdown-exec site build (`exec="on"`, in-process, both languages)', m["markdown-exec"],
+                 "the limit", m["markdown-exec"] / limit, ""),
+                ("mkdocs-jupyter site build (`execute: true`, one notebook per page, one language)",
+                 m["jupyter"], "the limit", m["jupyter"] / limit, ""),
+            ]
+        lines = [
+            f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `scripts/bench.py"
+            f"{' --quick' if self.args.quick else ''}` on {_machine()}: {len(self.names)} snippets, "
+            f"medians of {self.args.reps} run(s) (1 for the comparisons below the edit loop); "
+            f"load average {self.load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
+            "",
+            "| measurement | wall (s) | compared with | ratio | target | met |",
+            "| --- | ---: | --- | ---: | ---: | --- |",
+        ]
+        for what, seconds, against, ratio, target in rows:
+            met = "" if not target else ("yes" if ratio <= float(target.split()[-1]) else "**no**")
+            lines.append(f"| {what} | {seconds:.2f} | {against} | {'' if ratio is None else f'{ratio:.2f}x'} "
+                         f"| {target} | {met} |")
+        gb = self.peak_rss / 1e9
+        lines.append(f"| **peak memory** of a cold build (RSS of the mkdocs process tree) | {gb:.2f} GB | | | "
+                     f"< 1.5 GB | {'yes' if gb < 1.5 else '**no**'} |")
+        imported = "yes" if self.torch_in_warm else "no"
+        lines.append(f"| torch imported by the MkDocs process in a warm build | {imported} | | | no | "
+                     f"{'**no**' if self.torch_in_warm else 'yes'} |")
+        lines += ["", f"The cold build's own summary: `{self.summary}`", ""]
+        return "\n".join(lines)
+
+    # --- helpers --------------------------------------------------------------------------------------
+
+    def record(self, key: str, seconds: float) -> None:
+        self.times.setdefault(key, []).append(seconds)
+
+    def step(self, text: str) -> None:
+        print(f"bench: {text}", file=sys.stderr, flush=True)
+
+    def _env(self) -> dict:
+        return dict(ENV, MEMOS_CACHE=str(self.cache))
+
+    def _mkdocs_build(self, site: Path) -> list[str]:
+        return [PY, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
+
+    def _empty_dir(self) -> Path:
+        return Path(tempfile.mkdtemp(dir=self.tmp))
+
+
+def _watch_rss(proc: subprocess.Popen) -> int:
+    """The largest sum of resident memory of `proc` and all its descendants, sampled every 20 ms."""
+    peak = 0
+    root = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        total = 0
+        try:
+            for p in [root, *root.children(recursive=True)]:
+                total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass  # a child that just ended: the next sample counts what remains
+        peak = max(peak, total)
+        time.sleep(0.02)
+    return peak
+
+
+def _poll(url: str, ready, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:  # noqa: S310 - our own local server
+                if ready(r.read().decode("utf-8")):
+                    return
+        except OSError:
+            pass  # not serving yet, or between two builds
+        time.sleep(0.02)
+    raise TimeoutError(f"{url} did not show what was expected within {timeout:g} s")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _config_site_url(project: Path) -> str:
+    m = re.search(r"^site_url:\s*(\S+)", (project / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    return m[1] if m else "/"
+
+
+def _machine() -> str:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")), "?")
+    ram = psutil.virtual_memory().total / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {ram:.0f} GiB RAM, Python {platform.python_version()}"
+
+
+def _check(done: subprocess.CompletedProcess) -> None:
+    if done.returncode != 0:
+        sys.exit(f"bench: {' '.join(map(str, done.args))} failed ({done.returncode}):\n{done.stderr or ''}")
+
+
+if __name__ == "__main__":
+    main()

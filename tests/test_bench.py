@@ -1,0 +1,23 @@
+"""The benchmark runs end to end. Its figures are never asserted (they depend on the machine and its load):
+this only proves that `make bench` works, on two snippets and without the slow comparisons."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ENV, ROOT
+
+
+def test_quick_benchmark_prints_and_writes_its_table(tmp_path):
+    out = tmp_path / "BENCHMARKS.md"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "bench.py"), "--quick", "--out", str(out)],
+        cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    table = out.read_text(encoding="utf-8")
+    assert done.stdout.strip() in table  # what it printed is what it wrote
+    for row in ("the limit", "cold build", "warm build", "edit loop", "a process per snippet", "peak memory"):
+        assert row in table
+    assert "2 snippets" in table

@@ -8,30 +8,22 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from html.parser import HTMLParser
+from html import unescape
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # Sections a link may point at: h1 is the page itself, its URL suffices.
 SECTION_HEADINGS = HEADINGS - {"h1"}
 
 
-class _Ids(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, str]] = []
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name == "id" and value:
-                self.found.append((tag, value))
+# A start tag's name and its id. The HTML is what Python-Markdown, Material and our renderer write (ids quoted,
+# no `>` inside attributes, text escaped): a regular expression reads it in a tenth of HTMLParser's time,
+# which matters in a build that checks every page.
+ID = re.compile(r"""<([a-zA-Z][\w-]*)\b[^>]*?\sid=(["'])(.+?)\2""")
 
 
 def ids(html: str) -> list[tuple[str, str]]:
     """(tag, id) of every element that has an id, in document order."""
-    parser = _Ids()
-    parser.feed(html)
-    parser.close()
-    return parser.found
+    return [(m[1].lower(), unescape(m[3])) for m in ID.finditer(html)]
 
 
 def section_ids(html: str) -> list[str]:

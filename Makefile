@@ -2,9 +2,8 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 MKDOCS := $(VENV)/bin/mkdocs
-# Material 9.8 and mkdocs-redirects print a banner about MkDocs 2 at every build; it says nothing about this site.
+# Material 9.8 prints a banner about MkDocs 2 at every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
-export DISABLE_MKDOCS_2_WARNING := true
 
 .PHONY: serve build test bench versions versions-serve clean browser
 

@@ -16,7 +16,7 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 # Copies of the project share the repository's cache: entries are keyed by content, so an unchanged
 # snippet is not run again, and an edited one is.
 # Material and mkdocs-redirects each print a banner about MkDocs 2 unless told not to.
-ENV = dict(os.environ, MEMOS_CACHE=str(ROOT / ".cache" / "outputs"), NO_MKDOCS_2_WARNING="1", DISABLE_MKDOCS_2_WARNING="true")
+ENV = dict(os.environ, MEMOS_CACHE=str(ROOT / ".cache" / "outputs"), NO_MKDOCS_2_WARNING="1")
 
 
 def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:

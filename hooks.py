@@ -5,7 +5,8 @@ every snippet that is not cached starts running, all in one batch so that two ru
 converted meanwhile, with a placeholder where an output or a verdict goes: the build waits for the batch
 only when the first page is put in its template (or the first notebook is written), which overlaps the
 server's torch import with the Markdown work. A failure stops `mkdocs build` with the snippet's file and
-line and the page that includes it; under `mkdocs serve` the server stays up and the page shows the failure where the output would be.
+line and the page that includes it; under `mkdocs serve` the server stays up and the page shows the failure
+where the output would be.
 
 Each page with snippets also gets its notebook (engine/notebook.py, from the same results): on_files adds it
 as a page of its own, which mkdocs-jupyter renders, and each page links to it, to its .ipynb and to Colab.
@@ -14,6 +15,16 @@ Each build also writes a manifest of its outputs into the site (engine/releases.
 MEMOS_RELEASES_FROM names a git ref holding deployed releases (scripts/versions.py sets it), the outputs are
 compared with those of the older releases deployed there: `{{ changes }}` lists the differences and each
 affected example links to them.
+
+Links pasted into reviews are guarded too: a page with a duplicate id, or a translation whose heading ids
+differ from its Korean page, stops the build (engine/anchors.py); language links are made relative, so they
+work under any path; redirects are resolved per language; and a failed build leaves an empty site, not a
+half-new one.
+
+The events, in the order MkDocs calls them: on_startup, on_config (mike's site_url, mkdocs-jupyter's cache),
+on_pre_build (scan, start the batch), on_files (notebook pages, redirects), on_page_markdown (placeholders),
+on_page_content (id checks, notebook links), on_pre_page (write a notebook), on_page_context (fill the
+placeholders), on_post_page (relative language links), on_post_build (the manifest), on_build_error.
 """
 
 from __future__ import annotations

@@ -21,10 +21,11 @@ differ from its Korean page, stops the build (engine/anchors.py); language links
 work under any path; redirects are resolved per language; and a failed build leaves an empty site, not a
 half-new one.
 
-The events, in the order MkDocs calls them: on_startup, on_config (mike's site_url, mkdocs-jupyter's cache),
-on_pre_build (scan, start the batch), on_files (notebook pages, redirects), on_page_markdown (placeholders),
-on_page_content (id checks, notebook links), on_pre_page (write a notebook), on_page_context (fill the
-placeholders), on_post_page (relative language links), on_post_build (the manifest), on_build_error.
+The events, in the order MkDocs calls them: on_startup; on_config (mike's site_url, mkdocs-jupyter's cache);
+on_pre_build (scan, start the batch); on_files (notebook pages, redirects); for each page on_pre_page (write
+its notebook), on_page_markdown (placeholders), on_page_content (id checks, notebook links); then for each
+page on_page_context (fill the placeholders) and on_post_page (relative language links); on_post_build (the
+manifest); on_build_error (empty the site).
 """
 
 from __future__ import annotations

@@ -23,9 +23,9 @@ half-new one.
 
 The events, in the order MkDocs calls them: on_startup; on_config (mike's site_url, mkdocs-jupyter's cache);
 on_pre_build (scan, start the batch); on_files (notebook pages, redirects); for each page on_pre_page (write
-its notebook), on_page_markdown (placeholders), on_page_content (id checks, notebook links); then for each
-page on_page_context (fill the placeholders) and on_post_page (relative language links); on_post_build (the
-manifest); on_build_error (empty the site).
+its notebook), on_page_markdown (placeholders), on_page_content (notebook links); then for each page
+on_page_context (fill the placeholders, check the ids) and on_post_page (relative language links);
+on_post_build (the manifest); on_build_error (empty the site).
 """
 
 from __future__ import annotations
@@ -391,6 +391,12 @@ def on_page_context(context, page, config, nav):
     blocks = outputs.pop(page.file.src_uri, [])
     if blocks:  # a notebook page is megabytes of HTML: not worth a scan for placeholders it cannot hold
         page.content = PLACEHOLDER.sub(lambda m: blocks[int(m[1])](), page.content)
+    if not page.file.src_uri.endswith(".ipynb"):  # checked complete: outputs and claims carry ids too
+        problems = _anchor_problems(page.content, page, config.theme["language"])
+        if problems and not serving:
+            raise PluginError("links to sections would break:\n" + "\n".join(f"  {p}" for p in problems))
+        for p in problems:
+            log.error(p)
     return context
 
 
@@ -405,12 +411,6 @@ def on_pre_page(page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    if not page.file.src_uri.endswith(".ipynb"):
-        problems = _anchor_problems(html, page, config.theme["language"])
-        if problems and not serving:
-            raise PluginError("links to sections would break:\n" + "\n".join(f"  {p}" for p in problems))
-        for p in problems:
-            log.error(p)
     if page.file.src_uri not in links:
         return html
     # Relative links: under mike every release lives in its own folder, and they must stay inside it.

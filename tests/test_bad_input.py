@@ -191,6 +191,12 @@ def duplicate_heading_ids(p):
     return rf"docs/index\.md:{line}: id 'first' is used twice"
 
 
+def same_example_twice(p):
+    add_snippet(p, "print('twice')\n")
+    line = append(p, "{{ run case/bad.py }}\n")
+    return rf"docs/index\.md:{line}: id 'run-bad' is used twice"
+
+
 def translation_ids_differ(p):
     page_en = p / "docs" / "index.en.md"
     text = page_en.read_text("utf-8")
@@ -214,7 +220,7 @@ def broken_mkdocs_yml(p):
 CASES = [
     syntax_error, unexpected_exception, infinite_loop, segfault, abort, sys_exit, huge_output,
     html_and_javascript, non_utf8_output, non_utf8_source, missing_include, include_escaping_snippets,
-    writes_files, duplicate_heading_ids, translation_ids_differ, link_to_missing_page, broken_mkdocs_yml,
+    writes_files, duplicate_heading_ids, same_example_twice, translation_ids_differ, link_to_missing_page, broken_mkdocs_yml,
 ]
 
 

@@ -66,10 +66,10 @@ def static(project: Path, dest: Path, cache: Path) -> None:
         stem = src.removesuffix(".md").removesuffix(".en")
         dest_uri = ("en/" if lang == "en" else "") + ("" if stem == "index" else stem + "/") + "index.html"
         file = SimpleNamespace(src_uri=src, abs_src_path=str(path), dest_uri=dest_uri)
-        page = SimpleNamespace(file=file, meta=get_data(head + body)[1])
+        page = SimpleNamespace(file=file, url=dest_uri.removesuffix("index.html"), meta=get_data(head + body)[1])
         config = SimpleNamespace(theme={"language": lang}, nav=None)
         page.content = hooks.on_page_markdown(body, page, config, None)
-        hooks.on_page_context(None, page, None, None)  # the outputs and verdicts in place of their placeholders
+        hooks.on_page_context(None, page, config, None)  # the outputs and verdicts in place of their placeholders
         (dest / "docs" / src).write_text(head + page.content, encoding="utf-8")
     _without_hooks(dest)
 

@@ -29,9 +29,9 @@ clean:
 	rm -rf site .cache
 
 # Set-up, redone only when a requirements file changes.
-$(VENV)/.site: requirements.txt
+$(VENV)/.site: requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
 	touch $@
 
 $(VENV)/.test: requirements-test.txt $(VENV)/.site

@@ -53,7 +53,7 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 from packaging.version import Version
 
-from engine import anchors, claims, directives, notebook, releases, render, runner, snippet, translations
+from mkdocs_memos.engine import anchors, claims, directives, notebook, releases, render, runner, snippet, translations
 
 log = logging.getLogger("mkdocs.hooks.memos")
 # mkdocs-jupyter logs up to three lines per notebook and build; its warnings still show.

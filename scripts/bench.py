@@ -31,7 +31,7 @@ from pathlib import Path
 import psutil
 
 import bench_sites as sites
-from engine import snippet
+from mkdocs_memos.engine import snippet
 
 ROOT = sites.ROOT
 LIMIT = Path(__file__).with_name("bench_limit.py")

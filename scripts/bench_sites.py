@@ -18,7 +18,7 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine import directives  # noqa: E402 - needs ROOT on sys.path
+from mkdocs_memos.engine import directives  # noqa: E402 - needs ROOT on sys.path
 from mkdocs.utils.meta import get_data  # noqa: E402
 
 HOOKS = re.compile(r"^hooks:\n(?:  - .*\n)+", re.M)
@@ -31,7 +31,7 @@ def subject(dest: Path, limit: int | None = None) -> list[str]:
     """A copy of the project; with `limit`, its pages include only the first `limit` snippets.
     Returns the snippets its pages include, in page order."""
     dest.mkdir(parents=True)
-    for name in ("docs", "snippets", "engine", "overrides"):
+    for name in ("docs", "snippets", "mkdocs_memos", "overrides"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("hooks.py", "mkdocs.yml"):
         shutil.copy(ROOT / name, dest / name)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from packaging.version import Version  # noqa: E402
 
-from engine.releases import name  # noqa: E402
+from mkdocs_memos.engine.releases import name  # noqa: E402
 
 VENVS = Path(os.environ.get("MEMOS_VENVS", Path.home() / ".cache" / "pytorch-memos" / "venvs"))
 # Installed by the line of each release in releases.txt instead of by requirements.txt.

@@ -55,7 +55,7 @@ def project(tmp_path) -> Path:
     """A copy of the project that a test may change freely."""
     copy = tmp_path / "project"
     copy.mkdir()
-    for name in ("docs", "snippets", "engine", "overrides"):
+    for name in ("docs", "snippets", "mkdocs_memos", "overrides"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("hooks.py", "mkdocs.yml"):
         shutil.copy(ROOT / name, copy / name)

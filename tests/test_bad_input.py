@@ -18,8 +18,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from engine.runner import Result
-from engine.server import SHOWN_BYTES
+from mkdocs_memos.engine.runner import Result
+from mkdocs_memos.engine.server import SHOWN_BYTES
 from scripts.docs import mkdocs_yml
 from tests.conftest import ENV, MKDOCS, ROOT
 
@@ -36,7 +36,7 @@ PAGE = """# Case {{ #case }}
 
 def write_project(root: Path) -> None:
     """A project with one page in both languages, one good snippet, and the real hooks, engine and theme."""
-    for name in ("engine", "overrides"):
+    for name in ("mkdocs_memos", "overrides"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
     shutil.copy(ROOT / "hooks.py", root / "hooks.py")

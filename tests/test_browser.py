@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
-from engine import directives
+from mkdocs_memos.engine import directives
 from tests.conftest import ROOT
 from tests.test_site import PAGES
 

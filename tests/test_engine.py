@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from engine import render, snippet
-from engine.cache import Cache
-from engine.runner import Runner
+from mkdocs_memos.engine import render, snippet
+from mkdocs_memos.engine.cache import Cache
+from mkdocs_memos.engine.runner import Runner
 
 
 def run(tmp_path, jobs=2, **sources):

@@ -15,8 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 from packaging.version import Version
 
-from engine import directives, notebook, snippet
-from engine.runner import Result
+from mkdocs_memos.engine import directives, notebook, snippet
+from mkdocs_memos.engine.runner import Result
 from tests.conftest import ROOT, build
 
 TORCH = Version(version("torch"))

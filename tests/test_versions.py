@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from engine import releases
+from mkdocs_memos.engine import releases
 from tests.conftest import ENV, ROOT
 
 RELEASES = ("2.13.0", "2.14.1")
-PROJECT = ("docs", "snippets", "engine", "overrides", "scripts", "hooks.py", "mkdocs.yml", "requirements.txt")
+PROJECT = ("docs", "snippets", "mkdocs_memos", "overrides", "scripts", "hooks.py", "mkdocs.yml", "requirements.txt")
 
 
 def git(repo, *args) -> str:

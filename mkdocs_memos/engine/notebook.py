@@ -14,9 +14,9 @@ import re
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from engine import directives
-from engine.runner import Result
-from engine.snippet import Snippet
+from mkdocs_memos.engine import directives
+from mkdocs_memos.engine.runner import Result
+from mkdocs_memos.engine.snippet import Snippet
 
 HEADING = re.compile(r"^(#{1,4}) +(.+?)(?:\s*\{[^}]*\})?\s*$")  # an ATX heading, without its { #id }
 # Admonitions and other indented blocks do not read as Markdown in Jupyter: not taken as an introduction.

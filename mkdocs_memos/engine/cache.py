@@ -14,7 +14,7 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 
-from engine.snippet import Snippet
+from mkdocs_memos.engine.snippet import Snippet
 
 # The code whose changes can change an output: editing it invalidates every entry.
 ENGINE_FILES = ("child.py", "server.py")

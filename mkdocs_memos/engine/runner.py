@@ -21,8 +21,8 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-from engine.cache import Cache
-from engine.snippet import Snippet
+from mkdocs_memos.engine.cache import Cache
+from mkdocs_memos.engine.snippet import Snippet
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,13 +56,13 @@ class Summary:
 
 
 class Server:
-    """A running `python -m engine.server`. Starting one returns at once: it says hello (after importing torch)
+    """A running `python -m mkdocs_memos.engine.server`. Starting one returns at once: it says hello (after importing torch)
     while the caller goes on, and `stamp` waits for that hello."""
 
     def __init__(self, jobs: int):
         env = dict(os.environ, PYTHONHASHSEED="0", PYTHONPATH=str(ROOT))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "engine.server", "--jobs", str(jobs)],
+            [sys.executable, "-m", "mkdocs_memos.engine.server", "--jobs", str(jobs)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, env=env, text=True, bufsize=1,
         )
         self._stamp: dict | None = None

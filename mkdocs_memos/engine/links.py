@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from engine import anchors
+from mkdocs_memos.engine import anchors
 
 LINK_ATTRS = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src")}
 # The page mkdocs-redirects writes for an old address: `<meta http-equiv="refresh" content="0; url=new/">`.

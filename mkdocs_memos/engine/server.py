@@ -1,4 +1,4 @@
-"""The fork server: imports torch once, then forks one child per snippet (`python -m engine.server`).
+"""The fork server: imports torch once, then forks one child per snippet (`python -m mkdocs_memos.engine.server`).
 
 Protocol, one JSON object per line: the server says hello with the versions that will stamp every output,
 then answers each job read from stdin with its result on stdout, in the order the jobs finish. At most
@@ -26,7 +26,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
-from engine import child
+from mkdocs_memos.engine import child
 
 # Shown at most, in bytes, of one snippet's output; the rest is counted and cut with a visible note.
 SHOWN_BYTES = 64 * 1024

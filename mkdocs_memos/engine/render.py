@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from html import escape
 
-from engine.claims import FAILS, HOLDS, PARTLY, UNCHECKED, Verdict
-from engine.runner import Result
-from engine.snippet import Snippet
+from mkdocs_memos.engine.claims import FAILS, HOLDS, PARTLY, UNCHECKED, Verdict
+from mkdocs_memos.engine.runner import Result
+from mkdocs_memos.engine.snippet import Snippet
 
 LABELS = {
     "ko": {

@@ -35,10 +35,29 @@ def find(markdown: str) -> Iterator[Directive]:
             yield Directive(d["kind"], d["arg"], lineno, d["indent"])
 
 
-def expand(markdown: str, render: Callable[[Directive], str]) -> str:
-    """Replace each directive by what `render` makes of it (Markdown), indented like the directive."""
+def expand(markdown: str, found: list[Directive], render: Callable[[Directive], str]) -> str:
+    """Replace each directive `found` in `markdown` by what `render` makes of it (Markdown), indented like the
+    directive. `found` is what `find` gave for this Markdown, parsed once when the site was scanned."""
     lines = markdown.splitlines()
-    for d in find(markdown):
+    for d in found:
+        if not DIRECTIVE.match(lines[d.line - 1]):
+            raise ValueError(f"line {d.line} no longer holds its directive: the Markdown changed after the scan")
         block = render(d)
         lines[d.line - 1] = "\n".join(d.indent + x if x else x for x in block.splitlines())
     return "\n".join(lines) + "\n"
+
+
+LOOKS_LIKE = re.compile(r"^[ \t]*\{\{.*\}\}[ \t]*$")
+
+
+def problems(markdown: str) -> list[tuple[int, str]]:
+    """(line, message) for each line outside code that looks like a directive but is not a valid one."""
+    valid = {d.line for d in find(markdown)}
+    found, fence = [], None
+    for lineno, text in enumerate(markdown.splitlines(), 1):
+        m = FENCE.match(text)
+        if m and (fence is None or m[1].startswith(fence)):
+            fence = m[1] if fence is None else None
+        elif fence is None and lineno not in valid and LOOKS_LIKE.match(text):
+            found.append((lineno, f"'{text.strip()}' is not a directive"))
+    return found

@@ -8,7 +8,6 @@ while the server imports torch, and waits for the results only when it must put 
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import subprocess
@@ -108,22 +107,6 @@ class Server:
             self.process.wait()
 
 
-_server: Server | None = None
-
-
-def _shared_server(jobs: int) -> Server:
-    global _server
-    if _server is None or _server.process.poll() is not None:
-        _server = Server(jobs)
-        atexit.register(_server.close)
-    return _server
-
-
-def prestart(jobs: int) -> None:
-    """Start the server ahead of need (for `mkdocs serve`: the first edit then imports nothing)."""
-    _shared_server(jobs)
-
-
 class Batch:
     """Snippets being run in the background, so that the caller (MkDocs rendering pages) goes on meanwhile."""
 
@@ -145,7 +128,7 @@ class Batch:
         self._thread = threading.Thread(target=self._run, daemon=True)
         if self.todo:
             self.start = time.monotonic()
-            self.server = _shared_server(runner.jobs)  # started here, so torch imports while the caller works
+            self.server = runner.server()  # started here, so torch imports while the caller works
             self._thread.start()
 
     def _run(self) -> None:
@@ -171,11 +154,25 @@ class Batch:
 
 
 class Runner:
+    """Owns the fork server, kept for the runner's life: `mkdocs serve` re-runs an edited snippet without
+    importing torch again. `close()` stops it."""
+
     def __init__(self, cache_dir: Path, jobs: int = 2, progress=None):
         self.cache = Cache(cache_dir)
         self.jobs = jobs
         self.progress = progress or (lambda done, total: None)
         self.torch = version("torch")
+        self._server: Server | None = None
+
+    def server(self) -> Server:
+        """The running server, started when first needed (or again, if it stopped)."""
+        if self._server is None or self._server.process.poll() is not None:
+            self._server = Server(self.jobs)
+        return self._server
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
 
     def start(self, snippets: list[Snippet]) -> Batch:
         """Results from the cache now; the rest start running, and `wait()` on the batch gives them all."""

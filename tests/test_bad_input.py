@@ -35,11 +35,9 @@ PAGE = """# Case {{ #case }}
 
 
 def write_project(root: Path) -> None:
-    """A project with one page in both languages, one good snippet, and the real hooks, engine and theme."""
-    for name in ("mkdocs_memos", "overrides"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    """A project with one page in both languages, one good snippet, the real plugin (installed) and theme."""
+    shutil.copytree(ROOT / "overrides", root / "overrides")
     shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
-    shutil.copy(ROOT / "hooks.py", root / "hooks.py")
     config = mkdocs_yml()
     config["nav"] = ["index.md"]
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
@@ -246,7 +244,7 @@ def test_bad_input(work, case):
     if isinstance(expected, str):
         assert done.returncode != 0, "the build should have stopped"
         assert re.search(expected, done.stderr), done.stderr[-3000:]
-        if case is broken_mkdocs_yml:  # MkDocs stops before it loads hooks.py: site/ is as it was
+        if case is broken_mkdocs_yml:  # MkDocs stops before it loads the plugin: site/ is as it was
             assert page(work).select_one("#run-good")
         else:
             assert not list((work / "site").rglob("*.html")), "a failed build left pages behind"

@@ -10,15 +10,33 @@ from mkdocs_memos.engine import render, snippet
 from mkdocs_memos.engine.cache import Cache
 from mkdocs_memos.engine.runner import Runner
 
-
-def run(tmp_path, jobs=2, **sources):
-    """Run snippets given as name=source; returns their results by name, and the run's summary."""
-    snippets = [snippet.parse(f"t/{n}.py", f"snippets/t/{n}.py", src) for n, src in sources.items()]
-    results, summary = Runner(tmp_path / "cache", jobs=jobs).run(snippets)
-    return {n: results[f"t/{n}.py"] for n in sources}, summary
+pytestmark = pytest.mark.fast
 
 
-def test_stdout_stderr_and_warnings_keep_their_order(tmp_path):
+@pytest.fixture(scope="module")
+def runners(tmp_path_factory):
+    """One runner per number of jobs, each keeping its server (and torch, imported once) for the module."""
+    made: dict[int, Runner] = {}
+    yield lambda jobs: made.setdefault(jobs, Runner(tmp_path_factory.mktemp("cache"), jobs=jobs))
+    for r in made.values():
+        r.close()
+
+
+@pytest.fixture
+def run(runners, tmp_path):
+    def run(tmp_path=tmp_path, jobs=2, **sources):
+        """Run snippets given as name=source, with a cache of this test's own; returns their results by
+        name, and the run's summary."""
+        snippets = [snippet.parse(f"t/{n}.py", f"snippets/t/{n}.py", src) for n, src in sources.items()]
+        runner = runners(jobs)
+        runner.cache = Cache(tmp_path / "cache")
+        results, summary = runner.run(snippets)
+        return {n: results[f"t/{n}.py"] for n in sources}, summary
+
+    return run
+
+
+def test_stdout_stderr_and_warnings_keep_their_order(run, tmp_path):
     r, _ = run(tmp_path, a=(
         "import sys, warnings\n"
         "print('one')\n"
@@ -32,12 +50,12 @@ def test_stdout_stderr_and_warnings_keep_their_order(tmp_path):
     assert "snippets/t/a.py:4: UserWarning: three" in out
 
 
-def test_library_deprecation_warnings_are_shown(tmp_path):
+def test_library_deprecation_warnings_are_shown(run, tmp_path):
     r, _ = run(tmp_path, a="import warnings\nwarnings.warn('old', DeprecationWarning, stacklevel=1)\n")
     assert "DeprecationWarning: old" in r["a"].output
 
 
-def test_no_state_leaks_from_one_snippet_to_the_next(tmp_path):
+def test_no_state_leaks_from_one_snippet_to_the_next(run, tmp_path):
     leak = (
         "import builtins, torch\n"
         "torch.set_printoptions(precision=1)\n"
@@ -61,14 +79,14 @@ def test_no_state_leaks_from_one_snippet_to_the_next(tmp_path):
     assert alone["probe"].output == r["probe"].output  # seeded: the same random numbers every time
 
 
-def test_hash_seed_is_fixed(tmp_path):
+def test_hash_seed_is_fixed(run, tmp_path):
     src = "print(hash('pytorch memos'))\n"
     a, _ = run(tmp_path / "a", x=src)
     b, _ = run(tmp_path / "b", x=src)
     assert a["x"].output == b["x"].output
 
 
-def test_timeout_kills_the_snippet(tmp_path):
+def test_timeout_kills_the_snippet(run, tmp_path):
     r, _ = run(tmp_path, loop="# memo: timeout 1\nwhile True:\n    pass\n")
     assert r["loop"].status == "error"
     assert "timed out after 1 s" in r["loop"].message
@@ -83,14 +101,14 @@ def test_timeout_kills_the_snippet(tmp_path):
         ("import sys\nprint('bye')\nsys.exit(3)\n", "sys.exit(3)"),
     ],
 )
-def test_crashes_are_reported_not_fatal(tmp_path, source, message):
+def test_crashes_are_reported_not_fatal(run, tmp_path, source, message):
     r, _ = run(tmp_path, bad=source, good="print('still here')\n")
     assert r["bad"].status == "error"
     assert message in r["bad"].message
     assert r["good"].output == "still here\n"
 
 
-def test_expected_exception_shows_the_trimmed_traceback(tmp_path):
+def test_expected_exception_shows_the_trimmed_traceback(run, tmp_path):
     r, _ = run(tmp_path, v=(
         "# memo: raises RuntimeError\n"
         "import torch\n"
@@ -105,27 +123,27 @@ def test_expected_exception_shows_the_trimmed_traceback(tmp_path):
     assert "site-packages" not in out and "engine" not in out
 
 
-def test_expected_exception_that_does_not_happen_fails(tmp_path):
+def test_expected_exception_that_does_not_happen_fails(run, tmp_path):
     r, _ = run(tmp_path, v="# memo: raises ValueError\nprint('fine')\n")
     assert r["v"].status == "error"
     assert "raised nothing" in r["v"].message
 
 
-def test_unexpected_exception_names_the_line(tmp_path):
+def test_unexpected_exception_names_the_line(run, tmp_path):
     r, _ = run(tmp_path, e="x = 1\n\ndef f():\n    return 1 / 0\n\nf()\n")
     assert r["e"].status == "error"
     assert r["e"].line == 4
     assert "ZeroDivisionError" in r["e"].message
 
 
-def test_syntax_error_names_the_line(tmp_path):
+def test_syntax_error_names_the_line(run, tmp_path):
     r, _ = run(tmp_path, s="print('a')\ndef f(:\n    pass\n")
     assert r["s"].status == "error"
     assert r["s"].line == 2
     assert "SyntaxError" in r["s"].message
 
 
-def test_checks_are_computed_from_the_run(tmp_path):
+def test_checks_are_computed_from_the_run(run, tmp_path):
     r, _ = run(tmp_path, c=(
         "# memo: check two-is-two: x == 2\n"
         "# memo: check raised-nothing: raised is None\n"
@@ -134,7 +152,7 @@ def test_checks_are_computed_from_the_run(tmp_path):
     assert {c["claim"]: c["value"] for c in r["c"].checks} == {"two-is-two": True, "raised-nothing": True}
 
 
-def test_second_run_comes_from_the_cache(tmp_path):
+def test_second_run_comes_from_the_cache(run, tmp_path):
     src = "import random\nprint(random.random())\n"
     first, s1 = run(tmp_path, a=src)
     second, s2 = run(tmp_path, a=src)
@@ -144,7 +162,7 @@ def test_second_run_comes_from_the_cache(tmp_path):
     assert s3.ran == 1 and changed["a"].output.endswith("changed\n")
 
 
-def test_failures_leave_no_cache_entry(tmp_path):
+def test_failures_leave_no_cache_entry(run, tmp_path):
     src = "print('half')\nimport os\nos.abort()\n"
     run(tmp_path, a=src)
     s = snippet.parse("t/a.py", "snippets/t/a.py", src)
@@ -153,13 +171,13 @@ def test_failures_leave_no_cache_entry(tmp_path):
     assert not [e for e in entries if e.is_file()], entries
 
 
-def test_cache_entries_are_complete_json(tmp_path):
+def test_cache_entries_are_complete_json(run, tmp_path):
     run(tmp_path, a="print('x')\n")
     (entry,) = [e for e in (tmp_path / "cache").rglob("*.json")]
     assert json.loads(entry.read_text())["output"] == "x\n"
 
 
-def test_output_is_escaped(tmp_path):
+def test_output_is_escaped(run, tmp_path):
     r, _ = run(tmp_path, h="print('<script>alert(1)</script> & <b>')\n")
     s = snippet.parse("t/h.py", "snippets/t/h.py", "")
     html = render.output(s, r["h"], "en")
@@ -167,7 +185,7 @@ def test_output_is_escaped(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in html
 
 
-def test_long_output_is_truncated_with_a_note(tmp_path):
+def test_long_output_is_truncated_with_a_note(run, tmp_path):
     r, _ = run(tmp_path, big="print('x' * 2_000_000)\n")
     s = snippet.parse("t/big.py", "snippets/t/big.py", "")
     assert r["big"].output_bytes == 2_000_001
@@ -175,20 +193,20 @@ def test_long_output_is_truncated_with_a_note(tmp_path):
     assert "only the first 64.0 KiB of 1.9 MiB" in render.output(s, r["big"], "en")
 
 
-def test_scrubbed_paths_do_not_read_as_truncated(tmp_path):
+def test_scrubbed_paths_do_not_read_as_truncated(run, tmp_path):
     r, _ = run(tmp_path, p="import torch\nprint(torch.__file__)\n")
     s = snippet.parse("t/p.py", "snippets/t/p.py", "")
     assert r["p"].output == "…/site-packages/torch/__init__.py\n"
     assert "memo-output__note" not in render.output(s, r["p"], "en")
 
 
-def test_bytes_that_are_not_utf8_do_not_crash(tmp_path):
+def test_bytes_that_are_not_utf8_do_not_crash(run, tmp_path):
     r, _ = run(tmp_path, b="import sys\nsys.stdout.buffer.write(b'ok \\xff\\xfe end\\n')\n")
     assert r["b"].status == "ok"
     assert r["b"].output == "ok \ufffd\ufffd end\n"
 
 
-def test_files_written_land_in_a_temporary_directory(tmp_path):
+def test_files_written_land_in_a_temporary_directory(run, tmp_path):
     r, _ = run(tmp_path, w=(
         "import os\n"
         "with open('written.txt', 'w') as f:\n"
@@ -201,7 +219,7 @@ def test_files_written_land_in_a_temporary_directory(tmp_path):
     assert not (ROOT / "written.txt").exists()
 
 
-def test_output_of_child_processes_is_captured(tmp_path):
+def test_output_of_child_processes_is_captured(run, tmp_path):
     r, _ = run(tmp_path, p="import os\nos.system('echo from a child process')\n")
     assert r["p"].output == "from a child process\n"
 

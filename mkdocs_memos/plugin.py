@@ -49,8 +49,7 @@ PLACEHOLDER = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
 
 
 class MemosConfig(base.Config):
-    # The snippets pages include with `{{ run <page>/<file>.py }}`; not under docs/, so `mkdocs serve` is
-    # told to watch them (mkdocs.yml's `watch:`).
+    # The snippets pages include with `{{ run <page>/<file>.py }}`; `mkdocs serve` watches them (on_serve).
     snippets = c.Dir(exists=True, default="snippets")
     # Outputs of successful runs, keyed by content: copies of the project may share one.
     cache = c.Dir(exists=False, default=".cache/outputs")
@@ -131,6 +130,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     on_config = CombinedEvent(_before_mike, _after_mike, _configure)
 
     def on_serve(self, server, config, builder):
+        server.watch(self.config.snippets)  # not under docs/: an edited snippet rebuilds its pages too
         self.runner.server()  # import torch now, not at the first edit
         return server
 

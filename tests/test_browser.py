@@ -7,6 +7,7 @@ the page works offline and leaks nothing to third parties.
 from __future__ import annotations
 
 import functools
+import struct
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -231,6 +232,7 @@ def test_screenshot_shows_hangul(browser, base_url, lang, viewport):
     OUTPUT.mkdir(exist_ok=True)
     shot = OUTPUT / f"{PAGE}-{lang}-{viewport}.png"
     page.screenshot(path=shot, full_page=True)
-    assert shot.stat().st_size > 0
+    width, height = struct.unpack(">II", shot.read_bytes()[16:24])  # the PNG's IHDR
+    assert width == VIEWPORTS[viewport]["width"] and height > VIEWPORTS[viewport]["height"], (width, height)
     reader.assert_clean()
     reader.context.close()

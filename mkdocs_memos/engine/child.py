@@ -77,14 +77,17 @@ def _run(job: dict, workdir: str, output_path: str) -> dict:
     elif expected:
         return _error(f"was declared to raise {expected} (# memo: raises), but raised nothing", None)
 
-    checks = []
-    for check in job["checks"]:
-        try:
-            value = eval(check["expr"], dict(module.__dict__, raised=raised))  # noqa: S307 - our own snippets
-        except Exception as e:  # noqa: BLE001
-            return _error(f"check '{check['expr']}' failed: {type(e).__name__}: {e}", check["line"])
-        checks.append({**check, "value": bool(value)})
-    return {"status": "ok", "checks": checks}
+    evaluated = {"checks": [], "facts": []}
+    for kind, items in (("checks", job["checks"]), ("facts", job["facts"])):
+        for item in items:
+            try:
+                value = eval(item["expr"], dict(module.__dict__, raised=raised))  # noqa: S307 - our own snippets
+            except Exception as e:  # noqa: BLE001
+                return _error(f"{kind[:-1]} '{item['expr']}' failed: {type(e).__name__}: {e}", item["line"])
+            # A check is true or false; a fact is any value prose may compare with (JSON's kinds, else its repr).
+            value = bool(value) if kind == "checks" else value if isinstance(value, (bool, int, float, str)) else repr(value)
+            evaluated[kind].append({**item, "value": value})
+    return {"status": "ok", **evaluated}
 
 
 def _redirect(output_path: str) -> None:
@@ -141,7 +144,7 @@ def _is_a(exc: BaseException, expected: str) -> bool:
 
 
 def _error(message: str, line: int | None) -> dict:
-    return {"status": "error", "message": message, "line": line, "checks": []}
+    return {"status": "error", "message": message, "line": line, "checks": [], "facts": []}
 
 
 def _write_json(path: str, data: dict) -> None:

@@ -149,6 +149,7 @@ def _finish(r: Running, timed_out: bool, scrub) -> dict:
         "id": r.job["id"],
         "line": None,
         "checks": [],
+        "facts": [],
         **result,
         "output": text,
         # Scrubbing shortens paths: an output shown whole counts what is shown, so that it reads as whole

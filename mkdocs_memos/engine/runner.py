@@ -35,6 +35,9 @@ class Result:
     output_bytes: int = 0
     seconds: float = 0.0
     checks: list = field(default_factory=list)
+    # [stream, length] of each part of `output`: "stdout", "stderr", or "error" (the traceback), in order.
+    streams: list = field(default_factory=list)
+    exception: dict | None = None  # the raised exception's ename and evalue, as a Jupyter kernel names them
     stamp: dict = field(default_factory=dict)
     cached: bool = False
 

@@ -129,7 +129,7 @@ def _outputs(result: Result) -> list:
         text, at = result.output[at : at + length], at + length
         if stream == "error":
             outputs.append(new_output("error", ename=result.exception["ename"], evalue=result.exception["evalue"],
-                                      traceback=text.rstrip("\n").split("\n")))
+                                      traceback=text.removesuffix("\n").split("\n")))
         else:
             outputs.append(new_output("stream", name=stream, text=text))
     return outputs

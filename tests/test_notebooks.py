@@ -128,13 +128,13 @@ def test_notebook_is_stored_as_a_kernel_would_have_run_it(site, page, lang):
 
 
 def test_warnings_are_stored_as_stderr(site):
-    """A snippet that warns: the warning is stderr, around the stdout printed before and after it."""
-    _, nb = downloaded(site, "tensor-vs-tensor", "en")
-    cell = next(c for c in snippet_cells(nb) if "torch.tensor(source_tensor)" in c.source)
-    names = [o.name for o in cell.outputs]
-    assert "stderr" in names and "stdout" in names
-    assert "UserWarning" in "".join(o.text for o in cell.outputs if o.name == "stderr")
-    assert "UserWarning" not in "".join(o.text for o in cell.outputs if o.name == "stdout")
+    """A snippet that prints, warns and raises: stdout, the warning as stderr, then the error, in the order
+    written, as a kernel stores them."""
+    _, nb = downloaded(site, "tracing-vs-scripting", "en")
+    cell = next(c for c in snippet_cells(nb) if "torch.jit.script(SafeLog())" in c.source)
+    assert [o.get("name", o.output_type) for o in cell.outputs] == ["stdout", "stderr", "error"]
+    assert "DeprecationWarning" in cell.outputs[1].text
+    assert not any("DeprecationWarning" in o.text for o in cell.outputs if o.get("name") == "stdout")
 
 
 def test_every_notebook_replays_under_nbval(site):

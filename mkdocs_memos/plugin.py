@@ -42,7 +42,7 @@ from mkdocs.structure.files import File, Files
 from packaging.version import Version
 
 from mkdocs_memos import shims, site
-from mkdocs_memos.engine import claims, directives, notebook, releases, render, runner, translations
+from mkdocs_memos.engine import anchors, claims, directives, notebook, releases, render, runner, translations
 
 log = logging.getLogger("mkdocs.plugins.memos")
 PLACEHOLDER = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
@@ -235,7 +235,8 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             b = self._results()
             source, lang = self.language.notebooks.pop(page.file.src_uri)
             body = "\n".join(self._bind(source, lang)[0]) + "\n"
-            nb = notebook.build(source.title, body, lang, Version(version("torch")).public, b.site.snippets, b.results)
+            nb = notebook.build(source.title, body, lang, Version(version("torch")).public, b.site.snippets, b.results,
+                                page_id=b.site.page_id(source.stem))
             nbformat.write(nb, Path(self.notebook_dir.name, page.file.src_uri))
         return page
 
@@ -268,8 +269,9 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         problems = [message for where, message in self.build.site.problems.items()
                     if where.page == src and not any(source.at(d) == where for d in source.directives)]
         notices = "".join(render.error(p, "", lang) + "\n\n" for p in problems)
-        markdown = "\n".join(lines) + "\n"
-        return self._translation_notice(Path(config.docs_dir), source, lang) + notices + directives.expand(markdown, shown, directive)
+        markdown = directives.expand("\n".join(lines) + "\n", shown, directive)
+        markdown = anchors.with_h1_id(markdown, self.build.site.page_id(source.stem))  # one id in both languages
+        return self._translation_notice(Path(config.docs_dir), source, lang) + notices + markdown
 
     def _bind(self, source: site.Page, lang: str) -> tuple[list[str], dict[int, str]]:
         """The page's Markdown lines with the branches this release does not take left blank, and what goes
@@ -351,6 +353,8 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         return context
 
     def on_page_content(self, html, page, config, files):
+        if page.file.src_uri.endswith(".ipynb"):
+            html = notebook.with_heading_ids(html)  # the page's ids, not nbconvert's slugs of each language
         links = self.language.links.get(page.file.src_uri)
         if not links:
             return html

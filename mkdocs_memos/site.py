@@ -188,6 +188,10 @@ class Site:
         name = page_stem or "index"
         return self.pages.get(f"{name}{suffix}.md") or self.pages.get(f"{name}.md")
 
+    def page_id(self, page_stem: str) -> str:
+        """The id of a page's h1, the same in both languages (and on its notebook page): the Korean page's."""
+        return anchors.h1_id(self.page(page_stem, DEFAULT_LANGUAGE).body, page_stem or "index")
+
     def words(self, claim: str, lang: str) -> str:
         """A claim's words in `lang`, else in Korean."""
         for src in self.claim_pages(claim):

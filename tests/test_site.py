@@ -187,3 +187,20 @@ def test_an_assertion_false_on_this_release_stops_the_build_with_page_line_and_r
     line = BOUND.count("\n", 0, BOUND.index("{assertion}")) + 1
     torch = version("torch")
     assert f"docs/bound.md:{line}: '{{{{ assert value == 41 }}}}' does not hold on torch {torch} (torch {torch}; value = 42)" in done.stderr
+
+
+def ids_of(site: Path, path: str) -> list[str]:
+    page = BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return [h.get("id") for h in page.select("article h1, article h2, article h3, article h4")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_h1_and_notebook_headings_carry_the_pages_ids_in_both_languages(site, page):
+    """A link or a language switch keeps its anchor on every page and on its notebook page."""
+    stem = "" if page == "index" else page
+    assert ids_of(site, stem) == ids_of(site, f"en/{stem}".rstrip("/")) and ids_of(site, stem)[0]
+    notebook = site / "notebooks" / page
+    if notebook.exists():
+        ko, en = ids_of(site, f"notebooks/{page}"), ids_of(site, f"en/notebooks/{page}")
+        assert ko == en
+        assert set(ko) <= set(ids_of(site, stem)), "a notebook heading id the page does not have"

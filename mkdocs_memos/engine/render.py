@@ -8,7 +8,7 @@ from html import escape
 
 from mkdocs_memos.engine.claims import FAILS, HOLDS, PARTLY, UNCHECKED, Verdict
 from mkdocs_memos.engine.runner import Result
-from mkdocs_memos.engine.snippet import Snippet
+from mkdocs_memos.engine.snippet import OPTION, Snippet
 
 LABELS = {
     "ko": {
@@ -85,10 +85,20 @@ VERDICT_STYLE = {HOLDS: "success", FAILS: "failure", PARTLY: "warning", UNCHECKE
 
 
 def source(snippet: Snippet) -> str:
-    """A fenced block of the snippet's source (highlighted, with a copy button, by pymdownx)."""
+    """A fenced block of the snippet's source (highlighted, with a copy button, by pymdownx), its lines numbered
+    as in the file, so that a traceback's "line 7" is found. Its `# memo:` option lines are marked and hidden,
+    from the copy button too (docs/assets/memos.css), as mdBook hides its `#` lines: they stay in the file,
+    which runs as it is, and the claim boxes show each check. Their line numbers are missing from the count."""
     longest = max((len(m) for m in re.findall(r"`+", snippet.source)), default=0)
     fence = "`" * max(3, longest + 1)
-    return f'{fence}python title="{snippet.display_path}"\n{snippet.source.rstrip()}\n{fence}'
+    hidden = " ".join(map(str, option_lines(snippet.source)))
+    attrs = f'.python .memo-source title="{snippet.display_path}" linenums="1"' + (f' hl_lines="{hidden}"' if hidden else "")
+    return f"{fence}{{{attrs}}}\n{snippet.source.rstrip()}\n{fence}"
+
+
+def option_lines(source: str) -> list[int]:
+    """The numbers of a snippet's `# memo:` lines, which a reader is not shown."""
+    return [n for n, line in enumerate(source.splitlines(), 1) if OPTION.match(line)]
 
 
 def anchor(snippet: Snippet) -> str:

@@ -36,6 +36,9 @@ class Result:
     seconds: float = 0.0
     checks: list = field(default_factory=list)
     facts: list = field(default_factory=list)  # {"name", "expr", "line", "value"} of each `# memo: fact`
+    # [stream, length] of each part of `output`: "stdout", "stderr", or "error" (the traceback), in order.
+    streams: list = field(default_factory=list)
+    exception: dict | None = None  # the raised exception's ename and evalue, as a Jupyter kernel names them
     stamp: dict = field(default_factory=dict)
     cached: bool = False
 

@@ -1,5 +1,8 @@
 # The two commands of the README: `make serve` and `make test`. Both set everything up on a fresh machine.
 VENV := .venv
+# ProperDocs, the maintained fork of MkDocs 1.x, in an environment of its own: installed next to MkDocs, it is
+# what mike runs. tests/test_properdocs.py builds the site with it.
+PROPERDOCS_VENV := .venv-properdocs
 PY := $(VENV)/bin/python
 MKDOCS := $(VENV)/bin/mkdocs
 # Material 9.8 prints a banner about MkDocs 2 at every build; it says nothing about this site.
@@ -13,7 +16,7 @@ serve: $(VENV)/.site  ## build with execution, serve on http://127.0.0.1:8000 wi
 build: $(VENV)/.site  ## the static site in site/, every example executed (or cached)
 	$(MKDOCS) build --strict
 
-test: $(VENV)/.site $(VENV)/.test browser node_modules/.installed $(VENV)/.bench  ## every test
+test: $(VENV)/.site $(VENV)/.test browser node_modules/.installed $(VENV)/.bench $(PROPERDOCS_VENV)/.site  ## every test
 	$(PY) -m pytest
 
 test-fast: $(VENV)/.site $(VENV)/.test  ## the fast tier: engine, site model and shims, no site build (under 30 s)
@@ -35,6 +38,12 @@ clean:
 $(VENV)/.site: requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+	touch $@
+
+$(PROPERDOCS_VENV)/.site: requirements.txt requirements-properdocs.txt pyproject.toml
+	test -x $(PROPERDOCS_VENV)/bin/python || python3 -m venv $(PROPERDOCS_VENV)
+	$(PROPERDOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements.txt -r requirements-properdocs.txt -e .
 	touch $@
 
 $(VENV)/.test: requirements-test.txt $(VENV)/.site

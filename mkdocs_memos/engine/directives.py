@@ -3,7 +3,8 @@
     {{ run <page>/<file>.py }}   a snippet: its source, then its executed output
     {{ claim <claim-id> }}       one of the memo's claims and its computed verdict
     {{ claims }}                 every claim of the site and its verdict (the fact-check page)
-    {{ changes }}                every output that differs from an older deployed release (the what-changed page)
+    {{ changes }}                what changed at each step between the deployed releases (the what-changed page)
+    {{ matrix }}                 every claim's verdict and every example's output, release by release
     {{ if <condition> }}         the lines up to `{{ else }}` or `{{ end }}` are shown only when the condition
     {{ else }}                   holds on the release being built (engine/conditions.py), the lines after
     {{ end }}                    `{{ else }}` only when it does not
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 # Each kind and what follows it: a snippet, a claim id, a condition, or nothing.
-ARGUMENT = {"run": r"\S+", "claim": r"\S+", "claims": "", "changes": "", "if": r"\S.*?", "else": "", "end": "",
+ARGUMENT = {"run": r"\S+", "claim": r"\S+", "claims": "", "changes": "", "matrix": "", "if": r"\S.*?", "else": "", "end": "",
             "assert": r"\S.*?"}
 DIRECTIVE = re.compile(
     r"^(?P<indent>[ \t]*)\{\{\s*(?P<kind>" + "|".join(ARGUMENT) + r")\b\s*(?P<arg>.*?)\s*\}\}[ \t]*$"

@@ -2,8 +2,12 @@
 
 The child never returns to the server's loop. It writes everything the snippet prints to one file (fd 1 and
 fd 2 share it, so stdout and stderr stay in the order they were written, including output of C code and of
-DataLoader worker processes) and its verdict to a JSON file written atomically: a child that dies before
-writing it (segfault, abort, `os._exit`, timeout) leaves no result, which the server reports as a crash.
+DataLoader worker processes) and its verdict as JSON to a file opened before the snippet runs: a child that
+dies before writing it (segfault, abort, `os._exit`, timeout) leaves it empty, which the server reports as a
+crash. An error of the engine itself (outside the snippet's code) is reported as such, with its traceback.
+
+Before the snippet runs, the child confines it (see `confine`): an allowlisted environment, writes allowed
+only under its own run directory, and it becomes the reaper of every process the snippet starts.
 """
 
 from __future__ import annotations
@@ -23,26 +27,40 @@ import traceback
 import types
 import warnings
 
-# The largest output file a snippet may write; past it the kernel stops the child (SIGXFSZ).
+# The largest output file a snippet may write; past it a write fails (Python ignores SIGXFSZ), and the server
+# reports the limit.
 OUTPUT_LIMIT = 256 * 1024 * 1024
+# The child's exit status when the engine failed and could not even write its result (a full disk).
+ENGINE_FAILED = 70
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
 
 
-def run(job: dict, workdir: str, output_path: str, result_path: str) -> None:
+def run(job: dict, tmp: str) -> None:
+    """Run `job` in the run directory `tmp` (see server._start for its layout)."""
+    status = ENGINE_FAILED
     try:
-        result = _run(job, workdir, output_path)
-        _write_json(result_path, result)
+        result_fd = os.open(os.path.join(tmp, "result.json"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _redirect(os.path.join(tmp, "output"))
+        try:
+            result = _run(job, tmp)
+        except BaseException:  # noqa: BLE001 - the snippet's own exceptions are caught in _run: this is ours
+            result = {"status": "error", "engine": traceback.format_exc(), "message": "", "line": None}
+        os.write(result_fd, json.dumps(result).encode())
+        status = 0
+    except BaseException:  # noqa: BLE001 - no result could be written: the traceback goes to the output
+        os.write(2, traceback.format_exc().encode(errors="backslashreplace"))
     finally:
         ctypes.CDLL(None).fflush(None)  # C stdio buffers of torch's C++ code
-        os._exit(0)
+        os._exit(status)
 
 
-def _run(job: dict, workdir: str, output_path: str) -> dict:
-    _redirect(output_path)
+def _run(job: dict, tmp: str) -> dict:
     # A crash (SIGSEGV, SIGABRT) or the server's SIGUSR1 at the timeout prints the Python stack into the
     # output, so that the error can name the snippet's line the child was on.
     faulthandler.enable(file=sys.stderr, all_threads=False)
     faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=False)
-    os.chdir(workdir)
+    workdir = confine(os.path.join(tmp, "run"))
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
     _deterministic(job["threads"])
 
@@ -54,7 +72,6 @@ def _run(job: dict, workdir: str, output_path: str) -> dict:
     module.__builtins__ = builtins
     sys.modules["__main__"] = module
     sys.argv = [name]
-    sys.path[0] = workdir
 
     raised: BaseException | None = None
     try:
@@ -63,14 +80,14 @@ def _run(job: dict, workdir: str, output_path: str) -> dict:
         code = e.code
         if code not in (None, 0):
             if not isinstance(code, int):
-                print(code, file=sys.stderr)
+                _write_stderr(f"{code}\n")
             return _error(f"exited with sys.exit({e.code!r})", _snippet_line(e, name))
     except BaseException as e:  # noqa: BLE001 - the snippet's own exception is the output
         raised = e
 
     expected = job["raises"]
     if raised is not None:
-        sys.stderr.write(_trimmed_traceback(raised, name))
+        _write_stderr(_trimmed_traceback(raised, name))
         if not (expected and _is_a(raised, expected)):
             what = "".join(traceback.format_exception_only(raised)).strip().splitlines()[-1]
             return _error(f"raised {what}", _snippet_line(raised, name))
@@ -81,10 +98,63 @@ def _run(job: dict, workdir: str, output_path: str) -> dict:
     for check in job["checks"]:
         try:
             value = eval(check["expr"], dict(module.__dict__, raised=raised))  # noqa: S307 - our own snippets
-        except Exception as e:  # noqa: BLE001
+        except BaseException as e:  # noqa: BLE001 - a check that exits or is interrupted is still the check's
+            _write_stderr(traceback.format_exc())
             return _error(f"check '{check['expr']}' failed: {type(e).__name__}: {e}", check["line"])
         checks.append({**check, "value": bool(value)})
     return {"status": "ok", "checks": checks}
+
+
+def confine(run_dir: str) -> str:
+    """Confine the rest of this process and all it starts; returns the snippet's working directory.
+
+    - Writes: Landlock (unprivileged, Linux >= 5.13) lets this process tree write only under `run_dir` and
+      /dev/shm (DataLoader's shared memory); the project, the cache and the site are read-only to it. Where the
+      kernel lacks Landlock nothing is enforced here: the runner then detects changes (runner.Batch).
+    - Environment: only `ENVIRONMENT` and a HOME and TMPDIR of its own, so nothing of the build's environment
+      (paths, tokens, the machine's names) can reach a page.
+    - Processes: this process becomes the subreaper of all it starts (a daemon that detached by double fork
+      stays below it, where the server finds and kills it), and dies with the server.
+    - sys.path: the working directory first, as `python snippet.py` would have it, without the project.
+    """
+    workdir, home, tmpdir = (os.path.join(run_dir, d) for d in ("cwd", "home", "tmp"))
+    for d in (workdir, home, tmpdir):
+        os.mkdir(d)
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    os.environ.clear()
+    os.environ.update(environment(home, tmpdir))
+    _landlock(run_dir)
+    os.chdir(workdir)
+    sys.path[:] = [workdir] + [p for p in sys.path[1:] if not os.path.isdir(os.path.join(p or ".", "mkdocs_memos"))]
+    return workdir
+
+
+def environment(home: str, tmpdir: str) -> dict:
+    """What a snippet sees in os.environ: what Python, numpy and torch need, nothing of the machine's."""
+    path = os.pathsep.join(dict.fromkeys([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"]))
+    return {"PATH": path, "HOME": home, "TMPDIR": tmpdir, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
+
+
+def _landlock(run_dir: str) -> None:
+    try:
+        import landlock
+        from landlock import FSAccess
+    except ImportError:
+        return
+    read = FSAccess.EXECUTE | FSAccess.READ_FILE | FSAccess.READ_DIR
+    try:
+        # Only writing is handled (denied unless allowed below); reading stays as it was.
+        writes = FSAccess.all() & ~read & ~FSAccess.IOCTL_DEV
+        rules = landlock.Ruleset(restrict_rules=writes)
+        rules.allow(run_dir)
+        if os.path.isdir("/dev/shm"):
+            rules.allow("/dev/shm")
+        rules.allow(os.devnull, rules=writes & FSAccess.all_file())
+        rules.apply()
+    except landlock.LandlockError:  # the kernel has no Landlock (or it is disabled)
+        return
 
 
 def _redirect(output_path: str) -> None:
@@ -144,7 +214,9 @@ def _error(message: str, line: int | None) -> dict:
     return {"status": "error", "message": message, "line": line, "checks": []}
 
 
-def _write_json(path: str, data: dict) -> None:
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        json.dump(data, f)
-    os.replace(path + ".tmp", path)
+def _write_stderr(text: str) -> None:
+    """Write to the output, unless it is full (past OUTPUT_LIMIT): the server then reports the limit."""
+    try:
+        sys.stderr.write(text)
+    except OSError:
+        pass

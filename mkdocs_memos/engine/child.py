@@ -23,6 +23,7 @@ import random
 import resource
 import signal
 import sys
+import tempfile
 import traceback
 import types
 import warnings
@@ -125,6 +126,7 @@ def confine(run_dir: str) -> str:
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     os.environ.clear()
     os.environ.update(environment(home, tmpdir))
+    tempfile.tempdir = None  # the server's, cached: read TMPDIR again
     _landlock(run_dir)
     os.chdir(workdir)
     sys.path[:] = [workdir] + [p for p in sys.path[1:] if not os.path.isdir(os.path.join(p or ".", "mkdocs_memos"))]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 
 import pytest
@@ -360,3 +362,24 @@ def test_a_check_that_exits_is_reported_with_its_line(tmp_path):
     r, _ = run(tmp_path, c="# memo: check bye: exit(0)\nx = 1\n")
     assert r["c"].status == "error"
     assert r["c"].message == "check 'exit(0)' failed: SystemExit: 0" and r["c"].line == 1
+
+
+def test_without_landlock_writes_outside_the_run_directory_are_recorded(tmp_path):
+    """Where the kernel has no Landlock, the child records what the snippet writes elsewhere (checked here in a
+    process of its own, as that hook cannot be removed once added)."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    code = (
+        "import os, shutil, sys\n"
+        "from mkdocs_memos.engine import child\n"
+        "outside = []\n"
+        f"sys.addaudithook(child._write_recorder({str(run_dir)!r}, outside))\n"
+        f"open({str(run_dir / 'inside.txt')!r}, 'w').close()\n"
+        f"open({str(tmp_path / 'read.txt')!r}, 'a').close()\n"
+        f"open({str(tmp_path / 'read.txt')!r}).close()\n"
+        f"os.rename({str(tmp_path / 'read.txt')!r}, {str(run_dir / 'moved.txt')!r})\n"
+        "open(os.devnull, 'w').close()\n"
+        "print(outside)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout == f"{[str(tmp_path / 'read.txt'), str(tmp_path / 'read.txt')]}\n"

@@ -61,7 +61,7 @@ def _run(job: dict, tmp: str) -> dict:
     # output, so that the error can name the snippet's line the child was on.
     faulthandler.enable(file=sys.stderr, all_threads=False)
     faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=False)
-    workdir = confine(os.path.join(tmp, "run"))
+    workdir, outside = confine(os.path.join(tmp, "run"))
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
     _deterministic(job["threads"])
 
@@ -103,15 +103,19 @@ def _run(job: dict, tmp: str) -> dict:
             _write_stderr(traceback.format_exc())
             return _error(f"check '{check['expr']}' failed: {type(e).__name__}: {e}", check["line"])
         checks.append({**check, "value": bool(value)})
+    if outside:
+        return _error(f"changed {outside[0]}, outside its run directory (no Landlock here to prevent it)", None)
     return {"status": "ok", "checks": checks}
 
 
-def confine(run_dir: str) -> str:
-    """Confine the rest of this process and all it starts; returns the snippet's working directory.
+def confine(run_dir: str) -> tuple[str, list[str]]:
+    """Confine the rest of this process and all it starts. Returns the snippet's working directory, and the
+    list in which the paths it writes outside `run_dir` are recorded where they cannot be refused.
 
     - Writes: Landlock (unprivileged, Linux >= 5.13) lets this process tree write only under `run_dir` and
       /dev/shm (DataLoader's shared memory); the project, the cache and the site are read-only to it. Where the
-      kernel lacks Landlock nothing is enforced here: the runner then detects changes (runner.Batch).
+      kernel lacks Landlock, an audit hook records what this process writes elsewhere (Python's own file
+      operations, not those of programs it starts), and the run fails naming the first such file.
     - Environment: only `ENVIRONMENT` and a HOME and TMPDIR of its own, so nothing of the build's environment
       (paths, tokens, the machine's names) can reach a page.
     - Processes: this process becomes the subreaper of all it starts (a daemon that detached by double fork
@@ -127,10 +131,12 @@ def confine(run_dir: str) -> str:
     os.environ.clear()
     os.environ.update(environment(home, tmpdir))
     tempfile.tempdir = None  # the server's, cached: read TMPDIR again
-    _landlock(run_dir)
+    outside: list[str] = []
+    if not _landlock(run_dir):
+        sys.addaudithook(_write_recorder(run_dir, outside))
     os.chdir(workdir)
     sys.path[:] = [workdir] + [p for p in sys.path[1:] if not os.path.isdir(os.path.join(p or ".", "mkdocs_memos"))]
-    return workdir
+    return workdir, outside
 
 
 def environment(home: str, tmpdir: str) -> dict:
@@ -139,12 +145,13 @@ def environment(home: str, tmpdir: str) -> dict:
     return {"PATH": path, "HOME": home, "TMPDIR": tmpdir, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
 
 
-def _landlock(run_dir: str) -> None:
+def _landlock(run_dir: str) -> bool:
+    """Whether writes outside `run_dir` are now refused by the kernel."""
     try:
         import landlock
         from landlock import FSAccess
     except ImportError:
-        return
+        return False
     read = FSAccess.EXECUTE | FSAccess.READ_FILE | FSAccess.READ_DIR
     try:
         # Only writing is handled (denied unless allowed below); reading stays as it was.
@@ -156,7 +163,32 @@ def _landlock(run_dir: str) -> None:
         rules.allow(os.devnull, rules=writes & FSAccess.all_file())
         rules.apply()
     except landlock.LandlockError:  # the kernel has no Landlock (or it is disabled)
-        return
+        return False
+    return True
+
+
+# Audit events of Python's file operations that change the file system, and the arguments naming paths changed.
+WRITES = {"os.remove": (0,), "os.rename": (0, 1), "os.rmdir": (0,), "os.mkdir": (0,), "os.truncate": (0,),
+          "os.symlink": (1,), "os.link": (1,), "os.chmod": (0,), "os.utime": (0,), "shutil.rmtree": (0,)}
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+
+def _write_recorder(run_dir: str, outside: list[str]):
+    allowed = (os.path.realpath(run_dir) + os.sep, "/dev/")
+
+    def hook(event: str, args: tuple) -> None:
+        if event == "open":
+            path, mode, flags = args
+            paths = [path] if set(mode or "") & set("wax+") or (flags or 0) & WRITE_FLAGS else []
+        else:
+            paths = [args[i] for i in WRITES.get(event, ())]
+        for path in paths:
+            if isinstance(path, (str, bytes, os.PathLike)):
+                path = os.path.realpath(os.fsdecode(path))
+                if not path.startswith(allowed):
+                    outside.append(path)
+
+    return hook
 
 
 def _redirect(output_path: str) -> None:

@@ -383,3 +383,38 @@ def test_without_landlock_writes_outside_the_run_directory_are_recorded(tmp_path
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout == f"{[str(tmp_path / 'read.txt'), str(tmp_path / 'read.txt')]}\n"
+
+
+def test_directive_look_alikes_are_problems_with_the_nearest_directive():
+    from mkdocs_memos.engine import directives
+
+    page = (
+        "# Page\n"
+        "{{ run a/b.py }}\n"
+        "{{ runn x.py }}\n"
+        "{{ Run x.py }}\n"
+        "{{ run x.py extra }}\n"
+        "{{ clam x }}\n"
+        "Inline {{ claim y }} in a sentence.\n"
+        "`{{ in a code span }}` and {{ claims }}\n"
+        "```\n"
+        "{{ in a fence }}\n"
+        "```\n"
+        "{{ changes }}\n"
+    )
+    assert [(d.kind, d.line) for d in directives.find(page)] == [("run", 2), ("changes", 12)]
+    assert directives.problems(page) == [
+        (3, "'{{ runn x.py }}' is not a directive; the nearest is '{{ run <page>/<file>.py }}'"),
+        (4, "'{{ Run x.py }}' is not a directive; the nearest is '{{ run <page>/<file>.py }}'"),
+        (5, "'{{ run x.py extra }}' is not a valid directive: write '{{ run <page>/<file>.py }}'"),
+        (6, "'{{ clam x }}' is not a directive; the nearest is '{{ claim <claim-id> }}'"),
+        (7, "'{{ claim y }}' must stand on a line of its own"),
+        (8, "'{{ claims }}' must stand on a line of its own"),
+    ]
+
+
+def test_terminal_output_keeps_the_last_state_of_each_line_and_colours():
+    assert render.terminal("  0%\r 50%\r100%\ndone\r\n") == "100%\ndone\n"
+    assert render.terminal("abcdef\rXY") == "XYcdef"
+    html = render.terminal("\x1b[32mok\x1b[0m <i>")
+    assert html == '<span class="ansi-green-fg">ok</span> &lt;i&gt;'

@@ -93,7 +93,8 @@ def main() -> None:
     os.dup2(2, 1)  # a stray print of the server itself must not corrupt the protocol
     # Orphans of the snippets (a daemon whose snippet's process died) come to the server, which kills them.
     ctypes.CDLL(None).prctl(child.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    # Ctrl-C reaches the whole process group, SIGTERM maybe only the server: both end every snippet (finally).
+    # Ctrl-C reaches the whole process group (not the snippets, each in a group of its own), SIGTERM maybe the
+    # server alone: both raise KeyboardInterrupt here, and main's `finally` ends every snippet.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     parent = os.getppid()
     out.write(json.dumps({"hello": warm_up()}) + "\n")
@@ -152,8 +153,7 @@ def _start(job: dict) -> Running:
     pid = os.fork()
     if pid == 0:
         os.setpgid(0, 0)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as in `python snippet.py`: the server's are its own
         child.run(job, tmp)
     os.setpgid(pid, pid)  # also here, so a kill right after fork reaches the group
     return Running(job=job, pid=pid, pidfd=os.pidfd_open(pid), tmp=tmp)

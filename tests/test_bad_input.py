@@ -482,11 +482,13 @@ BARRIER = (
     "s = socket.socket(socket.AF_UNIX)\n"
     "try:\n"
     "    s.bind('\\0memos-barrier-{token}')\n"
-    "    s.listen()\n"
-    "    s.settimeout(120)\n"
-    "    s.accept()\n"
-    "except OSError as e:  # bound by the other build's snippet, which is waiting\n"
+    "except OSError:  # bound by the other build's snippet, which waits for this one\n"
     "    s.connect('\\0memos-barrier-{token}')\n"
+    "else:\n"
+    "    s.listen()\n"
+    "    s.settimeout(50)  # within the snippet's timeout (60 s)\n"
+    "    s.accept()[0].close()\n"
+    "s.close()\n"
     "print('met')\n"
 )
 

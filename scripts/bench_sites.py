@@ -6,35 +6,35 @@ site as it is.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
 import shutil
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mkdocs_memos.engine import directives  # noqa: E402 - needs ROOT on sys.path
-from mkdocs.utils.meta import get_data  # noqa: E402
+from mkdocs.config import load_config  # noqa: E402
+from mkdocs.structure.files import get_files  # noqa: E402
+from mkdocs.structure.pages import Page  # noqa: E402
 
-HOOKS = re.compile(r"^hooks:\n(?:  - .*\n)+", re.M)
+from mkdocs_memos import site  # noqa: E402
+from mkdocs_memos.engine import directives  # noqa: E402
+from scripts.project import copy_project  # noqa: E402
+
+# The memos plugin's entry in mkdocs.yml, down to the next blank line.
+PLUGIN = re.compile(r"^  # Runs every .*\n(?:  .*\n)+", re.M)
 # mkdocs-jupyter's plugin entry. The copies leave it out: rendering each page's notebook costs the same with
-# or without our engine, and a plain build without the hooks has no notebooks to render.
+# or without our engine, and a plain build without the plugin has no notebooks to render.
 JUPYTER = re.compile(r"^  # Renders each page's notebook.*\n  - mkdocs-jupyter:\n(?:      .*\n)+", re.M)
 
 
 def subject(dest: Path, limit: int | None = None) -> list[str]:
     """A copy of the project; with `limit`, its pages include only the first `limit` snippets.
     Returns the snippets its pages include, in page order."""
-    dest.mkdir(parents=True)
-    for name in ("docs", "snippets", "mkdocs_memos", "overrides"):
-        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("hooks.py", "mkdocs.yml"):
-        shutil.copy(ROOT / name, dest / name)
+    copy_project(dest)
     config = dest / "mkdocs.yml"
     text, found = JUPYTER.subn("", config.read_text(encoding="utf-8"))
     assert found == 1, "mkdocs-jupyter's entry in mkdocs.yml changed: update JUPYTER"
@@ -51,27 +51,34 @@ def subject(dest: Path, limit: int | None = None) -> list[str]:
 
 
 def static(project: Path, dest: Path, cache: Path) -> None:
-    """`project` with every directive replaced by what the hooks render from the cached outputs, and no hooks:
-    the plain MkDocs build of the same pages."""
+    """`project` with every directive replaced by what the real plugin renders from the cached outputs, and
+    without the plugin: the plain MkDocs build of the same pages."""
     shutil.copytree(project, dest, ignore=shutil.ignore_patterns("__pycache__"))
     os.environ["MEMOS_CACHE"] = str(cache)
-    spec = importlib.util.spec_from_file_location("memos_hooks_static", project / "hooks.py")
-    hooks = sys.modules[spec.name] = importlib.util.module_from_spec(spec)  # dataclasses look it up there
-    spec.loader.exec_module(hooks)
-    hooks.on_pre_build(SimpleNamespace(docs_dir=str(project / "docs"), plugins={}))
-    for path in sorted((project / "docs").rglob("*.md")):
-        src = path.relative_to(project / "docs").as_posix()
-        head, body = _front_matter(path.read_text(encoding="utf-8"))
-        lang = "en" if src.endswith(".en.md") else "ko"
-        stem = src.removesuffix(".md").removesuffix(".en")
-        dest_uri = ("en/" if lang == "en" else "") + ("" if stem == "index" else stem + "/") + "index.html"
-        file = SimpleNamespace(src_uri=src, abs_src_path=str(path), dest_uri=dest_uri)
-        page = SimpleNamespace(file=file, url=dest_uri.removesuffix("index.html"), meta=get_data(head + body)[1])
-        config = SimpleNamespace(theme={"language": lang}, nav=None)
-        page.content = hooks.on_page_markdown(body, page, config, None)
-        hooks.on_page_context(None, page, config, None)  # the outputs and verdicts in place of their placeholders
-        (dest / "docs" / src).write_text(head + page.content, encoding="utf-8")
-    _without_hooks(dest)
+    config = load_config(str(project / "mkdocs.yml"))
+    config.plugins.on_startup(command="build", dirty=False)
+    plugin = config.plugins["memos"]
+    try:
+        config = config.plugins.on_config(config)
+        plugin.on_pre_build(config)
+        files = get_files(config)
+        pages = []
+        for file in files.documentation_pages():
+            page = Page(None, file, config)
+            page.read_source(config)
+            # Each language's pass of the build has its language in the theme, as static-i18n sets it.
+            config.theme["language"] = site.language(file.src_uri)
+            page.content = plugin.on_page_markdown(page.markdown, page, config, files)
+            pages.append(page)
+        plugin.on_env(None, config, files)
+        for page in pages:
+            config.theme["language"] = site.language(page.file.src_uri)
+            plugin.on_page_context({}, page, config, None)  # the outputs and verdicts in place of placeholders
+            head = page.file.content_string[: len(page.file.content_string) - len(page.markdown)]
+            (dest / "docs" / page.file.src_uri).write_text(head + page.content, encoding="utf-8")
+    finally:
+        config.plugins.on_shutdown()
+    _without_plugin(dest)
 
 
 def markdown_exec(project: Path, dest: Path) -> None:
@@ -86,8 +93,8 @@ def markdown_exec(project: Path, dest: Path) -> None:
             source = (dest / "snippets" / d.arg).read_text(encoding="utf-8").rstrip()
             return f'````python exec="on" source="above" result="text" title="snippets/{d.arg}"\n{source}\n````'
 
-        path.write_text(directives.expand(text, block), encoding="utf-8")
-    _without_hooks(dest, plugin="  - markdown-exec\n")
+        path.write_text(directives.expand(text, list(directives.find(text)), block), encoding="utf-8")
+    _without_plugin(dest, plugin="  - markdown-exec\n")
 
 
 def jupyter(project: Path, dest: Path) -> None:
@@ -129,13 +136,8 @@ def _runs(docs: Path):
                 yield path.relative_to(docs).as_posix(), d
 
 
-def _front_matter(text: str) -> tuple[str, str]:
-    if text.startswith("---\n") and (end := text.find("\n---\n", 4)) != -1:
-        return text[: end + 5], text[end + 5 :]
-    return "", text
-
-
-def _without_hooks(project: Path, plugin: str = "") -> None:
+def _without_plugin(project: Path, plugin: str = "") -> None:
     config = project / "mkdocs.yml"
-    text = HOOKS.sub("", config.read_text(encoding="utf-8"))
+    text, found = PLUGIN.subn("", config.read_text(encoding="utf-8"))
+    assert found == 1, "the memos plugin's entry in mkdocs.yml changed: update PLUGIN"
     config.write_text(text.replace("plugins:\n", "plugins:\n" + plugin, 1), encoding="utf-8")

@@ -51,7 +51,8 @@ class Release:
 
     def requirements(self) -> list[str]:
         site = [r for r in _requirement_lines(ROOT / "requirements.txt") if _project(r) not in PER_RELEASE]
-        return [f"torch=={self.torch}", *self.extras, *site]
+        # The plugin, editable: the environment builds with this checkout's engine.
+        return [f"torch=={self.torch}", *self.extras, *site, "-e", str(ROOT)]
 
 
 def releases(path: Path = ROOT / "releases.txt") -> list[Release]:
@@ -84,7 +85,7 @@ def ensure_venv(release: Release) -> Path:
 
 
 def _env(release: Release, branch: str) -> dict:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MEMOS_RELEASES_FROM=branch, MEMOS_STRICT="true")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MEMOS_COMPARE_WITH=branch, MEMOS_STRICT="true")
     # mike runs the `mkdocs` it finds on PATH: the release's own, whose Python imports that torch.
     env["PATH"] = f"{release.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env.pop("VIRTUAL_ENV", None)

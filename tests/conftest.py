@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from scripts.project import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -53,17 +55,12 @@ def browser():
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A copy of the project that a test may change freely."""
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for name in ("docs", "snippets", "mkdocs_memos", "overrides"):
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("hooks.py", "mkdocs.yml"):
-        shutil.copy(ROOT / name, copy / name)
-    return copy
+    return copy_project(tmp_path / "project")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "bad_input: a case of tests/test_bad_input.py, counted in the summary")
+    config.addinivalue_line("markers", "fast: the fast tier (`make test-fast`): engine and site model, no MkDocs build")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -14,15 +14,33 @@ from mkdocs_memos.engine.cache import Cache
 from mkdocs_memos.engine.runner import Runner
 from tests.conftest import ROOT
 
-
-def run(tmp_path, jobs=2, **sources):
-    """Run snippets given as name=source; returns their results by name, and the run's summary."""
-    snippets = [snippet.parse(f"t/{n}.py", f"snippets/t/{n}.py", src) for n, src in sources.items()]
-    results, summary = Runner(tmp_path / "cache", jobs=jobs).run(snippets)
-    return {n: results[f"t/{n}.py"] for n in sources}, summary
+pytestmark = pytest.mark.fast
 
 
-def test_stdout_stderr_and_warnings_keep_their_order(tmp_path):
+@pytest.fixture(scope="module")
+def runners(tmp_path_factory):
+    """One runner per number of jobs, each keeping its server (and torch, imported once) for the module."""
+    made: dict[int, Runner] = {}
+    yield lambda jobs: made.setdefault(jobs, Runner(tmp_path_factory.mktemp("cache"), jobs=jobs))
+    for r in made.values():
+        r.close()
+
+
+@pytest.fixture
+def run(runners, tmp_path):
+    def run(tmp_path=tmp_path, jobs=2, **sources):
+        """Run snippets given as name=source, with a cache of this test's own; returns their results by
+        name, and the run's summary."""
+        snippets = [snippet.parse(f"t/{n}.py", f"snippets/t/{n}.py", src) for n, src in sources.items()]
+        runner = runners(jobs)
+        runner.cache = Cache(tmp_path / "cache")
+        results, summary = runner.run(snippets)
+        return {n: results[f"t/{n}.py"] for n in sources}, summary
+
+    return run
+
+
+def test_stdout_stderr_and_warnings_keep_their_order(run, tmp_path):
     r, _ = run(tmp_path, a=(
         "import sys, warnings\n"
         "print('one')\n"
@@ -36,12 +54,12 @@ def test_stdout_stderr_and_warnings_keep_their_order(tmp_path):
     assert "snippets/t/a.py:4: UserWarning: three" in out
 
 
-def test_library_deprecation_warnings_are_shown(tmp_path):
+def test_library_deprecation_warnings_are_shown(run, tmp_path):
     r, _ = run(tmp_path, a="import warnings\nwarnings.warn('old', DeprecationWarning, stacklevel=1)\n")
     assert "DeprecationWarning: old" in r["a"].output
 
 
-def test_no_state_leaks_from_one_snippet_to_the_next(tmp_path):
+def test_no_state_leaks_from_one_snippet_to_the_next(run, tmp_path):
     leak = (
         "import builtins, torch\n"
         "torch.set_printoptions(precision=1)\n"
@@ -65,14 +83,14 @@ def test_no_state_leaks_from_one_snippet_to_the_next(tmp_path):
     assert alone["probe"].output == r["probe"].output  # seeded: the same random numbers every time
 
 
-def test_hash_seed_is_fixed(tmp_path):
+def test_hash_seed_is_fixed(run, tmp_path):
     src = "print(hash('pytorch memos'))\n"
     a, _ = run(tmp_path / "a", x=src)
     b, _ = run(tmp_path / "b", x=src)
     assert a["x"].output == b["x"].output
 
 
-def test_timeout_kills_the_snippet(tmp_path):
+def test_timeout_kills_the_snippet(run, tmp_path):
     r, _ = run(tmp_path, loop="# memo: timeout 1\nwhile True:\n    pass\n")
     assert r["loop"].status == "error"
     assert "timed out after 1 s" in r["loop"].message
@@ -87,14 +105,14 @@ def test_timeout_kills_the_snippet(tmp_path):
         ("import sys\nprint('bye')\nsys.exit(3)\n", "sys.exit(3)"),
     ],
 )
-def test_crashes_are_reported_not_fatal(tmp_path, source, message):
+def test_crashes_are_reported_not_fatal(run, tmp_path, source, message):
     r, _ = run(tmp_path, bad=source, good="print('still here')\n")
     assert r["bad"].status == "error"
     assert message in r["bad"].message
     assert r["good"].output == "still here\n"
 
 
-def test_expected_exception_shows_the_trimmed_traceback(tmp_path):
+def test_expected_exception_shows_the_trimmed_traceback(run, tmp_path):
     r, _ = run(tmp_path, v=(
         "# memo: raises RuntimeError\n"
         "import torch\n"
@@ -109,27 +127,27 @@ def test_expected_exception_shows_the_trimmed_traceback(tmp_path):
     assert "site-packages" not in out and "engine" not in out
 
 
-def test_expected_exception_that_does_not_happen_fails(tmp_path):
+def test_expected_exception_that_does_not_happen_fails(run, tmp_path):
     r, _ = run(tmp_path, v="# memo: raises ValueError\nprint('fine')\n")
     assert r["v"].status == "error"
     assert "raised nothing" in r["v"].message
 
 
-def test_unexpected_exception_names_the_line(tmp_path):
+def test_unexpected_exception_names_the_line(run, tmp_path):
     r, _ = run(tmp_path, e="x = 1\n\ndef f():\n    return 1 / 0\n\nf()\n")
     assert r["e"].status == "error"
     assert r["e"].line == 4
     assert "ZeroDivisionError" in r["e"].message
 
 
-def test_syntax_error_names_the_line(tmp_path):
+def test_syntax_error_names_the_line(run, tmp_path):
     r, _ = run(tmp_path, s="print('a')\ndef f(:\n    pass\n")
     assert r["s"].status == "error"
     assert r["s"].line == 2
     assert "SyntaxError" in r["s"].message
 
 
-def test_checks_are_computed_from_the_run(tmp_path):
+def test_checks_are_computed_from_the_run(run, tmp_path):
     r, _ = run(tmp_path, c=(
         "# memo: check two-is-two: x == 2\n"
         "# memo: check raised-nothing: raised is None\n"
@@ -138,7 +156,7 @@ def test_checks_are_computed_from_the_run(tmp_path):
     assert {c["claim"]: c["value"] for c in r["c"].checks} == {"two-is-two": True, "raised-nothing": True}
 
 
-def test_second_run_comes_from_the_cache(tmp_path):
+def test_second_run_comes_from_the_cache(run, tmp_path):
     src = "import random\nprint(random.random())\n"
     first, s1 = run(tmp_path, a=src)
     second, s2 = run(tmp_path, a=src)
@@ -148,7 +166,7 @@ def test_second_run_comes_from_the_cache(tmp_path):
     assert s3.ran == 1 and changed["a"].output.endswith("changed\n")
 
 
-def test_failures_leave_no_cache_entry(tmp_path):
+def test_failures_leave_no_cache_entry(run, tmp_path):
     src = "print('half')\nimport os\nos.abort()\n"
     run(tmp_path, a=src)
     s = snippet.parse("t/a.py", "snippets/t/a.py", src)
@@ -157,14 +175,14 @@ def test_failures_leave_no_cache_entry(tmp_path):
     assert not [e for e in entries if e.is_file()], entries
 
 
-def test_cache_entries_are_complete_json(tmp_path):
+def test_cache_entries_are_complete_json(run, tmp_path):
     run(tmp_path, a="print('x')\n")
     (entry,) = [e for e in (tmp_path / "cache").rglob("*.json")]
     assert json.loads(entry.read_text())["result"]["output"] == "x\n"
 
 
 @pytest.mark.parametrize("tamper", ["edited", "copied", "cut", "old shape"])
-def test_an_entry_the_runner_did_not_write_is_a_miss(tmp_path, tamper):
+def test_an_entry_the_runner_did_not_write_is_a_miss(run, tmp_path, tamper):
     first, _ = run(tmp_path, a="print('real')\n", b="print('other')\n")
     s = snippet.parse("t/a.py", "snippets/t/a.py", "print('real')\n")
     cache = Cache(tmp_path / "cache")
@@ -184,7 +202,7 @@ def test_an_entry_the_runner_did_not_write_is_a_miss(tmp_path, tamper):
     assert summary.ran == 1 and again["a"].output == "real\n" and not again["a"].cached
 
 
-def test_a_result_of_another_shape_is_a_miss_not_a_crash(tmp_path):
+def test_a_result_of_another_shape_is_a_miss_not_a_crash(run, tmp_path):
     run(tmp_path, a="print('x')\n")
     s = snippet.parse("t/a.py", "snippets/t/a.py", "print('x')\n")
     cache = Cache(tmp_path / "cache")
@@ -204,7 +222,7 @@ def test_the_cache_key_covers_numpy_platform_and_every_engine_module():
     assert {"child.py", "server.py", "runner.py", "snippet.py", "cache.py"} <= set(cache.ENGINE_FILES)
 
 
-def test_output_is_escaped(tmp_path):
+def test_output_is_escaped(run, tmp_path):
     r, _ = run(tmp_path, h="print('<script>alert(1)</script> & <b>')\n")
     s = snippet.parse("t/h.py", "snippets/t/h.py", "")
     html = render.output(s, r["h"], "en")
@@ -212,7 +230,7 @@ def test_output_is_escaped(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;" in html
 
 
-def test_long_output_is_truncated_with_a_note(tmp_path):
+def test_long_output_is_truncated_with_a_note(run, tmp_path):
     r, _ = run(tmp_path, big="print('x' * 2_000_000)\n")
     s = snippet.parse("t/big.py", "snippets/t/big.py", "")
     assert r["big"].output_bytes == 2_000_001
@@ -220,20 +238,20 @@ def test_long_output_is_truncated_with_a_note(tmp_path):
     assert "only the first 64.0 KiB of 1.9 MiB" in render.output(s, r["big"], "en")
 
 
-def test_scrubbed_paths_do_not_read_as_truncated(tmp_path):
+def test_scrubbed_paths_do_not_read_as_truncated(run, tmp_path):
     r, _ = run(tmp_path, p="import torch\nprint(torch.__file__)\n")
     s = snippet.parse("t/p.py", "snippets/t/p.py", "")
     assert r["p"].output == "…/site-packages/torch/__init__.py\n"
     assert "memo-output__note" not in render.output(s, r["p"], "en")
 
 
-def test_bytes_that_are_not_utf8_do_not_crash(tmp_path):
+def test_bytes_that_are_not_utf8_do_not_crash(run, tmp_path):
     r, _ = run(tmp_path, b="import sys\nsys.stdout.buffer.write(b'ok \\xff\\xfe end\\n')\n")
     assert r["b"].status == "ok"
     assert r["b"].output == "ok \ufffd\ufffd end\n"
 
 
-def test_files_written_land_in_a_temporary_directory(tmp_path):
+def test_files_written_land_in_a_temporary_directory(run, tmp_path):
     r, _ = run(tmp_path, w=(
         "import os\n"
         "with open('written.txt', 'w') as f:\n"
@@ -244,7 +262,7 @@ def test_files_written_land_in_a_temporary_directory(tmp_path):
     assert not (ROOT / "written.txt").exists()
 
 
-def test_output_of_child_processes_is_captured(tmp_path):
+def test_output_of_child_processes_is_captured(run, tmp_path):
     r, _ = run(tmp_path, p="import os\nos.system('echo from a child process')\n")
     assert r["p"].output == "from a child process\n"
 
@@ -260,7 +278,7 @@ def test_paths_outside_snippets_are_refused(tmp_path):
         snippet.resolve(tmp_path / "snippets", "../../etc/passwd")
 
 
-def test_memory_limit_stops_the_snippet_and_nothing_else(tmp_path):
+def test_memory_limit_stops_the_snippet_and_nothing_else(run, tmp_path):
     hog = (
         "# memo: memory 1GiB\n"
         "import torch\n"
@@ -289,7 +307,7 @@ def _alive(marker: str) -> list:
 
 
 @pytest.mark.parametrize("how", ["new session", "double fork"])
-def test_processes_a_snippet_starts_end_with_it(tmp_path, how):
+def test_processes_a_snippet_starts_end_with_it(run, tmp_path, how):
     marker = f"{time.time() % 1000:.6f}"  # a sleep nobody else runs
     source = {
         "new session": f"import subprocess\nsleeper = subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\n",
@@ -308,7 +326,7 @@ def test_processes_a_snippet_starts_end_with_it(tmp_path, how):
     assert not _alive(f"sleep {marker}")
 
 
-def test_snippets_see_an_allowlisted_environment(tmp_path, monkeypatch):
+def test_snippets_see_an_allowlisted_environment(run, tmp_path, monkeypatch):
     monkeypatch.setenv("MEMOS_SECRET_TOKEN", "do-not-publish")
     r, _ = run(tmp_path, e="import os\nfor k, v in sorted(os.environ.items()):\n    print(k, v)\n")
     env = dict(line.split(" ", 1) for line in r["e"].output.splitlines())
@@ -317,12 +335,12 @@ def test_snippets_see_an_allowlisted_environment(tmp_path, monkeypatch):
     assert "do-not-publish" not in r["e"].output and str(ROOT) not in r["e"].output
 
 
-def test_the_project_is_not_on_sys_path(tmp_path):
+def test_the_project_is_not_on_sys_path(run, tmp_path):
     r, _ = run(tmp_path, p=f"import os, sys\nprint([p for p in sys.path if os.path.realpath(p) == {str(ROOT)!r}])\n")
     assert r["p"].output == "[]\n"
 
 
-def test_a_snippet_cannot_write_outside_its_run_directory(tmp_path):
+def test_a_snippet_cannot_write_outside_its_run_directory(run, tmp_path):
     target = tmp_path / "project-file.txt"
     target.write_text("mine")
     r, _ = run(tmp_path, w=(
@@ -342,14 +360,14 @@ def test_a_snippet_cannot_write_outside_its_run_directory(tmp_path):
     assert target.read_text() == "mine" and not (tmp_path / "new.md").exists()
 
 
-def test_an_output_flood_is_reported_as_the_output_limit(tmp_path):
+def test_an_output_flood_is_reported_as_the_output_limit(run, tmp_path):
     r, _ = run(tmp_path, f="n = 0\nwhile True:\n    print('x' * 1000)\n")
     assert r["f"].status == "error"
     assert r["f"].message == "its output passed the limit of 256 MiB"
     assert r["f"].line == 3
 
 
-def test_an_error_of_the_engine_is_not_blamed_on_the_snippet(tmp_path):
+def test_an_error_of_the_engine_is_not_blamed_on_the_snippet(run, tmp_path):
     # The snippet breaks what the engine needs after it: json, which writes the result.
     r, _ = run(tmp_path, j="import json\njson.dumps = None\nprint('done')\n")
     assert r["j"].status == "error"
@@ -358,7 +376,7 @@ def test_an_error_of_the_engine_is_not_blamed_on_the_snippet(tmp_path):
     assert "Traceback" in r["j"].output and "child.py" in r["j"].output
 
 
-def test_a_check_that_exits_is_reported_with_its_line(tmp_path):
+def test_a_check_that_exits_is_reported_with_its_line(run, tmp_path):
     r, _ = run(tmp_path, c="# memo: check bye: exit(0)\nx = 1\n")
     assert r["c"].status == "error"
     assert r["c"].message == "check 'exit(0)' failed: SystemExit: 0" and r["c"].line == 1

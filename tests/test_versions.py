@@ -19,10 +19,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from mkdocs_memos.engine import releases
+from scripts.project import copy_project
 from tests.conftest import ENV, ROOT
 
 RELEASES = ("2.13.0", "2.14.1")
-PROJECT = ("docs", "snippets", "mkdocs_memos", "overrides", "scripts", "hooks.py", "mkdocs.yml", "requirements.txt")
 
 
 def git(repo, *args) -> str:
@@ -45,11 +45,7 @@ def page(repo, path: str) -> BeautifulSoup:
 def repo(tmp_path_factory):
     """A copy of the project listing two releases, both deployed."""
     repo = tmp_path_factory.mktemp("repo")
-    for name in PROJECT:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(ROOT / name, repo / name)
+    copy_project(repo, releases=True)
     listed = (ROOT / "releases.txt").read_text().splitlines()
     (repo / "releases.txt").write_text("\n".join(x for x in listed if x.split()[:1] and x.split()[0] in RELEASES))
     git(repo, "init", "--quiet", "--initial-branch", "main")
@@ -135,6 +131,8 @@ def served(repo):
                 break
             except OSError:
                 time.sleep(0.1)
+        else:
+            raise AssertionError(f"mike serve did not answer on {url} within 10 s")
         yield url
     finally:
         server.terminate()

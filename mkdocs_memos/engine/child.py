@@ -5,6 +5,8 @@ fd 2 share it, so stdout and stderr stay in the order they were written, includi
 DataLoader worker processes) and its verdict as JSON to a file opened before the snippet runs: a child that
 dies before writing it (segfault, abort, `os._exit`, timeout) leaves it empty, which the server reports as a
 crash. An error of the engine itself (outside the snippet's code) is reported as such, with its traceback.
+What goes through `sys.stderr` (warnings, `print(file=sys.stderr)`) and the traceback are framed in that
+file (`Framed`), so that a notebook can store them as a kernel does: stderr, and an error apart from both.
 
 Before the snippet runs, the child confines it (see `confine`): an allowlisted environment, writes allowed
 only under its own run directory, and it becomes the reaper of every process the snippet starts.
@@ -37,14 +39,15 @@ PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
 
-def run(job: dict, tmp: str) -> None:
-    """Run `job` in the run directory `tmp` (see server._start for its layout)."""
+def run(job: dict, tmp: str, marker: bytes) -> None:
+    """Run `job` in the run directory `tmp` (see server._start for its layout). `marker`: random bytes that
+    start each frame (see `Framed`), which no output can contain by chance."""
     status = ENGINE_FAILED
     try:
         result_fd = os.open(os.path.join(tmp, "result.json"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        _redirect(os.path.join(tmp, "output"))
+        _redirect(os.path.join(tmp, "output"), marker)
         try:
-            result = _run(job, tmp)
+            result = _run(job, tmp, marker)
         except BaseException:  # noqa: BLE001 - the snippet's own exceptions are caught in _run: this is ours
             result = {"status": "error", "engine": traceback.format_exc(), "message": "", "line": None}
         os.write(result_fd, json.dumps(result).encode())
@@ -56,7 +59,7 @@ def run(job: dict, tmp: str) -> None:
         os._exit(status)
 
 
-def _run(job: dict, tmp: str) -> dict:
+def _run(job: dict, tmp: str, marker: bytes) -> dict:
     # A crash (SIGSEGV, SIGABRT) or the server's SIGUSR1 at the timeout prints the Python stack into the
     # output, so that the error can name the snippet's line the child was on.
     faulthandler.enable(file=sys.stderr, all_threads=False)
@@ -81,31 +84,36 @@ def _run(job: dict, tmp: str) -> dict:
         code = e.code
         if code not in (None, 0):
             if not isinstance(code, int):
-                _write_stderr(f"{code}\n")
+                _write(sys.stderr, f"{code}\n")
             return _error(f"exited with sys.exit({e.code!r})", _snippet_line(e, name))
     except BaseException as e:  # noqa: BLE001 - the snippet's own exception is the output
         raised = e
 
     expected = job["raises"]
     if raised is not None:
-        _write_stderr(_trimmed_traceback(raised, name))
+        _write(Framed(2, marker, "error"), _trimmed_traceback(raised, name).encode("utf-8", "backslashreplace"))
         if not (expected and _is_a(raised, expected)):
             what = "".join(traceback.format_exception_only(raised)).strip().splitlines()[-1]
             return _error(f"raised {what}", _snippet_line(raised, name))
     elif expected:
         return _error(f"was declared to raise {expected} (# memo: raises), but raised nothing", None)
 
-    checks = []
-    for check in job["checks"]:
-        try:
-            value = eval(check["expr"], dict(module.__dict__, raised=raised))  # noqa: S307 - our own snippets
-        except BaseException as e:  # noqa: BLE001 - a check that exits or is interrupted is still the check's
-            _write_stderr(traceback.format_exc())
-            return _error(f"check '{check['expr']}' failed: {type(e).__name__}: {e}", check["line"])
-        checks.append({**check, "value": bool(value)})
+    evaluated = {"checks": [], "facts": []}
+    for kind, items in (("checks", job["checks"]), ("facts", job["facts"])):
+        for item in items:
+            try:
+                value = eval(item["expr"], dict(module.__dict__, raised=raised))  # noqa: S307 - our own snippets
+            except BaseException as e:  # noqa: BLE001 - one that exits or is interrupted is still the check's
+                _write(Framed(2, marker, "error"), traceback.format_exc().encode("utf-8", "backslashreplace"))
+                return _error(f"{kind[:-1]} '{item['expr']}' failed: {type(e).__name__}: {e}", item["line"])
+            # A check is true or false; a fact is any value prose may compare with (JSON's kinds, else its repr).
+            value = bool(value) if kind == "checks" else value if isinstance(value, (bool, int, float, str)) else repr(value)
+            evaluated[kind].append({**item, "value": value})
     if outside:
         return _error(f"changed {outside[0]}, outside its run directory (no Landlock here to prevent it)", None)
-    return {"status": "ok", "checks": checks}
+    # As a Jupyter kernel names an exception in its `error` output.
+    exception = {"ename": type(raised).__name__, "evalue": str(raised)} if raised is not None else None
+    return {"status": "ok", **evaluated, "exception": exception}
 
 
 def confine(run_dir: str) -> tuple[str, list[str]]:
@@ -191,7 +199,29 @@ def _write_recorder(run_dir: str, outside: list[str]):
     return hook
 
 
-def _redirect(output_path: str) -> None:
+class Framed(io.RawIOBase):
+    """Writes each chunk to `fd` as one frame, `<marker><stream> <size>\\n<bytes>`, in a single write(2): the
+    file is opened O_APPEND, so the frames of the snippet and of its forked workers never interleave with
+    other output, and the server tells them from the unframed stdout around them (server._streams)."""
+
+    def __init__(self, fd: int, marker: bytes, stream: str):
+        super().__init__()
+        self.fd, self.head = fd, marker + stream.encode()
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def write(self, b) -> int:
+        frame = memoryview(self.head + b" %d\n" % len(b) + bytes(b))
+        while frame:  # a regular file takes it whole; past OUTPUT_LIMIT, os.write raises (EFBIG)
+            frame = frame[os.write(self.fd, frame):]
+        return len(b)
+
+
+def _redirect(output_path: str, marker: bytes) -> None:
     out = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -200,13 +230,12 @@ def _redirect(output_path: str) -> None:
     os.close(out)
     os.close(null)
 
-    def stream(fd: int) -> io.TextIOWrapper:
+    def stream(raw: io.RawIOBase) -> io.TextIOWrapper:
         # Unbuffered text, so that prints and warnings keep the order in which they were written.
-        raw = io.FileIO(fd, "w", closefd=False)
         return io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace", write_through=True)
 
     sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the child
-    sys.stdout, sys.stderr = stream(1), stream(2)
+    sys.stdout, sys.stderr = stream(io.FileIO(1, "w", closefd=False)), stream(Framed(2, marker, "stderr"))
     sys.__stdout__, sys.__stderr__ = sys.stdout, sys.stderr
 
 
@@ -245,12 +274,12 @@ def _is_a(exc: BaseException, expected: str) -> bool:
 
 
 def _error(message: str, line: int | None) -> dict:
-    return {"status": "error", "message": message, "line": line, "checks": []}
+    return {"status": "error", "message": message, "line": line, "checks": [], "facts": []}
 
 
-def _write_stderr(text: str) -> None:
+def _write(stream, text) -> None:
     """Write to the output, unless it is full (past OUTPUT_LIMIT): the server then reports the limit."""
     try:
-        sys.stderr.write(text)
+        stream.write(text)
     except OSError:
         pass

@@ -8,7 +8,6 @@ while the server imports torch, and waits for the results only when it must put 
 
 from __future__ import annotations
 
-import atexit
 import json
 import subprocess
 import sys
@@ -37,6 +36,10 @@ class Result:
     output_bytes: int = 0
     seconds: float = 0.0
     checks: list = field(default_factory=list)
+    facts: list = field(default_factory=list)  # {"name", "expr", "line", "value"} of each `# memo: fact`
+    # [stream, length] of each part of `output`: "stdout", "stderr", or "error" (the traceback), in order.
+    streams: list = field(default_factory=list)
+    exception: dict | None = None  # the raised exception's ename and evalue, as a Jupyter kernel names them
     stamp: dict = field(default_factory=dict)
     cached: bool = False
 
@@ -109,22 +112,6 @@ class Server:
             self.process.wait()
 
 
-_server: Server | None = None
-
-
-def _shared_server(jobs: int) -> Server:
-    global _server
-    if _server is None or _server.process.poll() is not None:
-        _server = Server(jobs)
-        atexit.register(_server.close)
-    return _server
-
-
-def prestart(jobs: int) -> None:
-    """Start the server ahead of need (for `mkdocs serve`: the first edit then imports nothing)."""
-    _shared_server(jobs)
-
-
 class Batch:
     """Snippets being run in the background, so that the caller (MkDocs rendering pages) goes on meanwhile."""
 
@@ -146,7 +133,7 @@ class Batch:
         self._thread = threading.Thread(target=self._run, daemon=True)
         if self.todo:
             self.start = time.monotonic()
-            self.server = _shared_server(runner.jobs)  # started here, so torch imports while the caller works
+            self.server = runner.server()  # started here, so torch imports while the caller works
             self._thread.start()
 
     def _run(self) -> None:
@@ -175,11 +162,25 @@ class Batch:
 
 
 class Runner:
+    """Owns the fork server, kept for the runner's life: `mkdocs serve` re-runs an edited snippet without
+    importing torch again. `close()` stops it."""
+
     def __init__(self, cache_dir: Path, jobs: int = 2, progress=None):
         self.cache = Cache(cache_dir)
         self.jobs = jobs
         self.progress = progress or (lambda done, total: None)
         self.torch = version("torch")
+        self._server: Server | None = None
+
+    def server(self) -> Server:
+        """The running server, started when first needed (or again, if it stopped)."""
+        if self._server is None or self._server.process.poll() is not None:
+            self._server = Server(self.jobs)
+        return self._server
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
 
     def start(self, snippets: list[Snippet]) -> Batch:
         """Results from the cache now; the rest start running, and `wait()` on the batch gives them all."""
@@ -206,4 +207,5 @@ def _job(s: Snippet) -> dict:
         "threads": s.threads,
         "memory": s.memory,
         "checks": [{"claim": c.claim, "expr": c.expr, "line": c.line} for c in s.checks],
+        "facts": [{"name": f.name, "expr": f.expr, "line": f.line} for f in s.facts],
     }

@@ -16,6 +16,7 @@ import argparse
 import ctypes
 import importlib
 import json
+import mmap
 import os
 import platform
 import re
@@ -77,6 +78,7 @@ class Running:
     pid: int
     pidfd: int
     tmp: str
+    marker: bytes
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -150,13 +152,14 @@ def _start(job: dict) -> Running:
     and `run/` (the only place the snippet may write: its working directory, HOME and TMPDIR)."""
     tmp = tempfile.mkdtemp(prefix="memo-")
     os.mkdir(os.path.join(tmp, "run"))
+    marker = b"\x1e" + os.urandom(8).hex().encode() + b" "  # starts each frame of stderr (child.Framed)
     pid = os.fork()
     if pid == 0:
         os.setpgid(0, 0)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as in `python snippet.py`: the server's are its own
-        child.run(job, tmp)
+        child.run(job, tmp, marker)
     os.setpgid(pid, pid)  # also here, so a kill right after fork reaches the group
-    return Running(job=job, pid=pid, pidfd=os.pidfd_open(pid), tmp=tmp)
+    return Running(job=job, pid=pid, pidfd=os.pidfd_open(pid), tmp=tmp, marker=marker)
 
 
 def _finish(r: Running, stopped: str | None, scrub) -> dict:
@@ -167,14 +170,15 @@ def _finish(r: Running, stopped: str | None, scrub) -> dict:
     os.close(r.pidfd)
     seconds = time.monotonic() - r.started
     try:
-        output, size, tail = _read_output(os.path.join(r.tmp, "output"))
+        full = os.path.getsize(os.path.join(r.tmp, "output"))
+        chunks, size, tail = _read_output(os.path.join(r.tmp, "output"), r.marker)
         result = _read_result(os.path.join(r.tmp, "result.json"))
     finally:
         shutil.rmtree(r.tmp, ignore_errors=True)
     line = result.get("line") if result else None
     if stopped:
         result = {"status": "error", "message": stopped}
-    elif size >= child.OUTPUT_LIMIT:
+    elif full >= child.OUTPUT_LIMIT:
         result = {"status": "error", "message": f"its output passed the limit of {_size(child.OUTPUT_LIMIT)}",
                   "line": line}
     elif result is None:
@@ -182,16 +186,19 @@ def _finish(r: Running, stopped: str | None, scrub) -> dict:
     elif "engine" in result:  # not the snippet's fault: say so, with the engine's traceback
         trace = result.pop("engine")
         result["message"] = f"engine error, outside the snippet's code: {trace.strip().splitlines()[-1]}"
-        output += f"\n{trace}"
-    text = scrub(output, r.tmp)
+        chunks.append(("stderr", f"\n{trace}"))
     if result["status"] == "error" and result.get("line") is None:
         result["line"] = _dumped_line(tail, r.job["display_path"])
+    chunks = [(stream, scrub(text, r.tmp)) for stream, text in chunks]
+    text = "".join(t for _, t in chunks)
     return {
         "id": r.job["id"],
         "line": None,
         "checks": [],
+        "facts": [],
         **result,
         "output": text,
+        "streams": [[stream, len(t)] for stream, t in chunks],
         # Scrubbing shortens paths: an output shown whole counts what is shown, so that it reads as whole
         # and its size does not depend on where the environment lives.
         "output_bytes": len(text.encode()) if size <= SHOWN_BYTES else size,
@@ -199,15 +206,42 @@ def _finish(r: Running, stopped: str | None, scrub) -> dict:
     }
 
 
-def _read_output(path: str) -> tuple[str, int, str]:
-    """The output's head (what is shown), its size, and its tail."""
+def _read_output(path: str, marker: bytes) -> tuple[list[tuple[str, str]], int, str]:
+    """The output's head (what is shown) as (stream, text) chunks, its size, and its tail."""
     with open(path, "rb") as f:
-        head = f.read(SHOWN_BYTES)
-        size = f.seek(0, os.SEEK_END)
-        f.seek(max(0, size - TAIL_BYTES))
-        tail = f.read()
-    # Not UTF-8, or cut in the middle of a character: shown with U+FFFD, never a crash.
-    return head.decode("utf-8", errors="replace"), size, tail.decode("utf-8", errors="replace")
+        if os.fstat(f.fileno()).st_size == 0:
+            return [], 0, ""
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:  # up to OUTPUT_LIMIT: not read whole
+            chunks, size = [], 0
+            for stream, start, end in _streams(data, marker):
+                shown = data[start : min(end, start + max(0, SHOWN_BYTES - size))]
+                size += end - start
+                if not shown:
+                    continue
+                # Not UTF-8, or cut in the middle of a character: shown with U+FFFD, never a crash.
+                text = shown.decode("utf-8", errors="replace")
+                if chunks and chunks[-1][0] == stream:  # a print to stderr is two frames: text, then "\n"
+                    text = chunks.pop()[1] + text
+                chunks.append((stream, text))
+            tail = data[-TAIL_BYTES:]  # where faulthandler's stack is: frame heads do not hide it
+    return chunks, size, tail.decode("utf-8", errors="replace")
+
+
+def _streams(data, marker: bytes):
+    """(stream, start, end) of each part of the output, in the order written: stdout, except the frames that
+    child.Framed wrote around it."""
+    at = 0
+    while (start := data.find(marker, at)) >= 0:
+        head_end = data.find(b"\n", start)
+        if head_end < 0:  # a frame cut short at the size limit
+            break
+        if start > at:
+            yield "stdout", at, start
+        stream, size = data[start + len(marker) : head_end].decode().split()
+        at = min(head_end + 1 + int(size), len(data))
+        yield stream, head_end + 1, at
+    if at < len(data):
+        yield "stdout", at, len(data)
 
 
 def _dump_stack(pid: int) -> None:

@@ -1,0 +1,108 @@
+"""Where the plugins this site builds with do not fit together, and how each is worked around.
+
+Each shim names the release it was written against (requirements.txt pins them) and the behaviour it works
+around; tests/test_shims.py drives that upstream behaviour directly and fails when it changes, so that a shim
+no longer needed is removed instead of carried.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from mkdocs_memos import site
+
+# mike 2.2.0 tells the build which release it deploys through this variable, and reads it in its on_config.
+MIKE_RELEASE_VARIABLE = "MIKE_DOCS_VERSION"
+
+# static-i18n 1.3.1 makes each page's `<link rel="alternate" hreflang>` point at that page in the other
+# language, and Material fetches `sitemap.xml` next to each of them: a 404 on every page view. The sitemap
+# already carries the same hreflang alternates for search engines, and memos.js does the language switching.
+HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+# static-i18n 1.3.1 writes the home pages' language links root-relative (`/pytorch-memos/en/`): they break
+# wherever the site is served under another path (a local server, mike's release folders).
+LANGUAGE_LINK = re.compile(r'(<a href=")(/[^"]*)(" hreflang=)')
+
+
+def mike_release() -> str | None:
+    """The release `mike deploy` is building (e.g. "2.14"); None in a plain build."""
+    return os.environ.get(MIKE_RELEASE_VARIABLE)
+
+
+def site_url_before_mike(config, release: str | None) -> None:
+    """mike 2.2.0 appends the release to site_url with urljoin(site_url, "2.14"), which gives the same result
+    twice only while site_url has no trailing slash; static-i18n 1.3.1 runs on_config again for each language."""
+    if release and (config.site_url or "").endswith(f"/{release}/"):
+        config.site_url = config.site_url.rstrip("/")
+
+
+def site_url_after_mike(config) -> None:
+    """Without the trailing slash static-i18n 1.3.1 writes ".../2.14en/" into the sitemap, where Material's
+    version selector and search engines look pages up."""
+    if config.site_url and not config.site_url.endswith("/"):
+        config.site_url += "/"
+
+
+def version_selector_only_under_mike(config, release: str | None) -> None:
+    """Material 9.8's version selector reads versions.json next to the release folders that mike deploys; a
+    plain build has neither, and would show a selector that fails to load."""
+    if not release:
+        config.extra.pop("version", None)
+
+
+def jupyter_cache_per_language(config, cache_root: Path) -> None:
+    """mkdocs-jupyter 0.26.3 evicts, after each build, the cached renderings that build did not use;
+    static-i18n builds each language separately, so with one folder each language evicted the other's."""
+    if "mkdocs-jupyter" in config.plugins:
+        jupyter = config.plugins["mkdocs-jupyter"].config
+        jupyter["cache_dir"] = str(cache_root / config.theme["language"])
+
+
+def quiet_jupyter() -> None:
+    """mkdocs-jupyter 0.26.3 logs up to three INFO lines per notebook and build; its warnings still show."""
+    for name in ("mkdocs.plugins.mkdocs_jupyter", "mkdocs.mkdocs-jupyter"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def redirects_per_language(files, config) -> None:
+    """mkdocs-redirects 1.2.2 looks its targets up before static-i18n 1.3.1 has moved the English pages under
+    en/, so an English target resolved to `new-page.en/`. Each language's build writes the redirects to its
+    own pages (`en/old-page.md: new-page.en.md` for English) and leaves the other language's to its build."""
+    redirects = config.plugins.get("redirects")
+    if redirects is None:
+        return
+    lang = config.theme["language"]
+    redirects.doc_pages = {f.src_uri: f for f in files.documentation_pages()}
+    redirects.redirects = {
+        old: new for old, new in redirects.config["redirect_maps"].items()
+        if site.language(new.partition("#")[0]) == lang
+    }
+
+
+def i18n_folder(i18n, lang: str) -> str:
+    """Where static-i18n 1.3.1 puts a language's pages."""
+    return "" if lang == i18n.default_language else f"{lang}/"
+
+
+def notebook_alternates(file, i18n, lang: str) -> None:
+    """What static-i18n 1.3.1's language selector reads on a page's file, for a file it did not make itself:
+    the same notebook in each language."""
+    here = file.url.removeprefix(i18n_folder(i18n, lang))
+    file.locale = file.locale_alternate_of = lang
+    file.alternates = {other: SimpleNamespace(url=i18n_folder(i18n, other) + here) for other in i18n.build_languages}
+
+
+def relative_language_links(output: str, page_url: str, site_url: str | None) -> str:
+    """The page's HTML without static-i18n's head alternates, and its language links made relative."""
+    prefix = urlsplit(site_url or "").path or "/"
+
+    def relative(m: re.Match) -> str:
+        if not m[2].startswith(prefix):
+            return m[0]
+        return m[1] + site.relative(m[2][len(prefix):], page_url) + m[3]
+
+    return LANGUAGE_LINK.sub(relative, HEAD_ALTERNATE.sub("", output))

@@ -1,0 +1,266 @@
+"""The site as the plugin sees it, with no MkDocs in it: its pages, what each includes, the claims they make,
+where each page lives in a release's folder, and the checks that keep links pasted into reviews working.
+
+Everything here is plain data read from docs/ and snippets/, so that tests drive it on small inputs in
+milliseconds; mkdocs_memos.plugin hands it MkDocs' events.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from mkdocs_memos.engine import anchors, conditions, directives, snippet
+from mkdocs_memos.engine.conditions import Block, Condition
+from mkdocs_memos.engine.directives import Directive
+from mkdocs_memos.engine.releases import Difference
+from mkdocs_memos.engine.render import anchor, change_anchor
+from mkdocs_memos.engine.snippet import Snippet
+
+DEFAULT_LANGUAGE = "ko"
+# The page holding `{{ changes }}`, linked from every example whose output differs in another release.
+CHANGES_PAGE = "what-changed"
+# Front matter exactly as MkDocs reads it (mkdocs.utils.meta), so that line numbers agree with its pages.
+FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
+TITLE = re.compile(r"^# (.+?)\s*(\{.*\})?\s*$", re.M)
+
+
+def language(src: str) -> str:
+    """`page.en.md` is English, `page.md` Korean (static-i18n's suffix layout)."""
+    return "en" if src.endswith(".en.md") else DEFAULT_LANGUAGE
+
+
+def stem(src: str) -> str:
+    """What a page is called in every language and release: `view-vs-reshape`, or "" for the home page."""
+    name = src.removesuffix(".md").removesuffix(".en")
+    return "" if name == "index" else name
+
+
+def url(page_stem: str, lang: str) -> str:
+    """Where a page lives in a release's folder, as MkDocs writes page.url: `en/view-vs-reshape/`, `` (home)."""
+    folder = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
+    return folder + (f"{page_stem}/" if page_stem else "")
+
+
+def relative(target: str, here: str) -> str:
+    """The link from the page at `here` (a page.url) to `target` (a path from the release's folder, with an
+    optional #fragment; `../2.13/...` reaches another release). The one way links between pages are made:
+    relative, so that they keep working in every release's folder and under any server path."""
+    path, hash_mark, fragment = target.partition("#")
+    link = posixpath.relpath(path or ".", here or ".")
+    if path.endswith("/") or not path:
+        link = "./" if link == "." else link + "/"
+    return link + hash_mark + fragment
+
+
+def nav_order(nav) -> list[str]:
+    """The pages of mkdocs.yml's `nav:`, in order."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [f for v in nav.values() for f in nav_order(v)]
+    return [f for item in nav or [] for f in nav_order(item)]
+
+
+def split_front_matter(text: str) -> tuple[dict, str, int]:
+    """(front matter, the Markdown MkDocs renders, how many lines of the file come before that Markdown)."""
+    m = FRONT_MATTER.match(text)
+    if not m:
+        return {}, text, 0
+    meta = yaml.safe_load(m[1])
+    if not isinstance(meta, dict):
+        return {}, text, 0
+    body = text[m.end():].lstrip("\n")
+    return meta, body, text[: len(text) - len(body)].count("\n")
+
+
+@dataclass(frozen=True)
+class Include:
+    """A line of a page: where a directive is, and what an error about it points at."""
+
+    page: str  # src_uri in docs/, e.g. "view-vs-reshape.en.md"
+    line: int  # in the file, front matter included
+
+    def __str__(self) -> str:
+        return f"docs/{self.page}:{self.line}"
+
+
+@dataclass
+class Page:
+    src: str
+    text: str  # the whole file
+    meta: dict
+    body: str  # what MkDocs renders: the file without its front matter
+    offset: int  # lines of the file before `body`
+    directives: list[Directive]  # parsed once, with lines counted in `body`
+    blocks: list[Block] = field(default_factory=list)  # {{ if }} … {{ end }}
+    asserts: list[tuple[Directive, Condition]] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return language(self.src)
+
+    @property
+    def stem(self) -> str:
+        return stem(self.src)
+
+    @property
+    def title(self) -> str:
+        m = TITLE.search(self.body)
+        return m[1] if m else ""
+
+    @property
+    def claims(self) -> dict[str, str]:
+        """claim id -> the memo's words, in this page's language."""
+        return {k: str(v) for k, v in (self.meta.get("claims") or {}).items()}
+
+    def at(self, d: Directive) -> Include:
+        return Include(self.src, d.line + self.offset)
+
+
+@dataclass
+class Site:
+    pages: dict[str, Page] = field(default_factory=dict)  # by src
+    snippets: dict[str, Snippet] = field(default_factory=dict)  # by name, e.g. "matmul/bmm.py"
+    includes: dict[str, list[Include]] = field(default_factory=dict)  # snippet name -> where pages include it
+    problems: dict[Include, str] = field(default_factory=dict)  # bad directives, shown or raised where they are
+
+    @classmethod
+    def scan(cls, docs: Path, snippets_dir: Path) -> Site:
+        site = cls()
+        for path in sorted(docs.rglob("*.md")):
+            src = path.relative_to(docs).as_posix()
+            site.add(src, path.read_text(encoding="utf-8"), snippets_dir)
+        site.check_facts()
+        return site
+
+    def add(self, src: str, text: str, snippets_dir: Path) -> Page:
+        meta, body, offset = split_front_matter(text)
+        page = Page(src, text, meta, body, offset, list(directives.find(body)))
+        self.pages[src] = page
+        page.blocks, bad = conditions.blocks(page.directives, body)
+        for line, message in directives.problems(body) + bad:
+            self.problems[Include(src, line + offset)] = f"{Include(src, line + offset)}: {message}"
+        for d in page.directives:
+            where = page.at(d)
+            try:
+                if d.kind == "run":
+                    self.snippets[d.arg] = snippet.load(snippets_dir, d.arg)
+                    self.includes.setdefault(d.arg, []).append(where)
+                elif d.kind == "claim" and d.arg not in page.claims:
+                    raise ValueError(f"claim '{d.arg}' is not in this page's front matter 'claims:'")
+                elif d.kind == "assert":
+                    page.asserts.append((d, conditions.parse(d.arg)))
+            except snippet.SnippetError as e:
+                self.problems[where] = f"{e} (included by {where})"
+            except (OSError, ValueError) as e:
+                self.problems[where] = f"{where}: {e}"
+        return page
+
+    def facts(self) -> dict[str, str]:
+        """Every fact a snippet records -> the snippet's name."""
+        return {f.name: name for name, s in self.snippets.items() for f in s.facts}
+
+    def check_facts(self) -> None:
+        """Once every page is scanned: a condition naming a fact no snippet records, or a fact recorded by two
+        snippets, is a problem where it is written."""
+        owners: dict[str, list[str]] = {}
+        for name, s in self.snippets.items():
+            for f in s.facts:
+                owners.setdefault(f.name, []).append(name)
+        for page in self.pages.values():
+            written = [(b.start, b.condition) for b in page.blocks] + page.asserts
+            for d, condition in written:
+                for fact in condition.facts:
+                    where = page.at(d)
+                    if fact not in owners:
+                        self.problems[where] = f"{where}: no snippet records the fact '{fact}' (# memo: fact {fact}: …)"
+                    elif len(owners[fact]) > 1:
+                        self.problems[where] = f"{where}: the fact '{fact}' is recorded by {' and '.join(owners[fact])}"
+
+    def page(self, page_stem: str, lang: str) -> Page | None:
+        """The page in `lang`, or the Korean page that static-i18n shows in its place."""
+        suffix = "" if lang == DEFAULT_LANGUAGE else f".{lang}"
+        name = page_stem or "index"
+        return self.pages.get(f"{name}{suffix}.md") or self.pages.get(f"{name}.md")
+
+    def page_id(self, page_stem: str) -> str:
+        """The id of a page's h1, the same in both languages (and on its notebook page): the Korean page's."""
+        return anchors.h1_id(self.page(page_stem, DEFAULT_LANGUAGE).body, page_stem or "index")
+
+    def words(self, claim: str, lang: str) -> str:
+        """A claim's words in `lang`, else in Korean."""
+        for src in self.claim_pages(claim):
+            page = self.page(stem(src), lang)
+            if claim in page.claims:
+                return page.claims[claim]
+        return self.pages[self.claim_pages(claim)[0]].claims[claim]
+
+    def claim_pages(self, claim: str) -> list[str]:
+        return [p.src for p in self.pages.values() if p.lang == DEFAULT_LANGUAGE and claim in p.claims]
+
+    def claims(self) -> dict[str, str]:
+        """Every claim of the site -> the Korean page that makes it."""
+        return {c: p.src for p in self.pages.values() if p.lang == DEFAULT_LANGUAGE for c in p.claims}
+
+    def example(self, name: str) -> tuple[str, str]:
+        """The Korean page (its url in a release's folder) and the anchor where a snippet's output is shown."""
+        srcs = [i.page for i in self.includes[name]]
+        src = next((s for s in srcs if language(s) == DEFAULT_LANGUAGE), srcs[0])
+        return url(stem(src), DEFAULT_LANGUAGE), anchor(self.snippets[name])
+
+    def failure(self, name: str, where: str, message: str) -> str:
+        """A failed snippet as a build error: its file and line, and every page line that includes it."""
+        return f"{where}: {message} (included by {', '.join(map(str, self.includes[name]))})"
+
+    def claim_rows(self, order: list[str], lang: str, here: str):
+        """Every claim, in the order of the navigation (`order`: src of pages), as (claim id, words in `lang`,
+        link from `here` to the claim on its page, the title of that page)."""
+        rank = {src: i for i, src in enumerate(order)}
+        for claim, src in sorted(self.claims().items(), key=lambda c: rank.get(c[1], len(rank))):
+            page = self.page(stem(src), lang)
+            yield claim, self.words(claim, lang), relative(url(stem(src), lang), here), page.title
+
+
+def release_links(d: Difference, lang: str, here: str) -> dict:
+    """Where a difference is explained (the what-changed page) and the example in the other release, as
+    links from the page at `here`; with the fields render.output shows."""
+    folder = url("", lang)
+    return {
+        "release": d.release,
+        "torch": d.torch,
+        "changes": relative(f"{url(CHANGES_PAGE, lang)}#{change_anchor(d.snippet)}", here),
+        "there": relative(f"../{d.release}/{folder}{d.page}#{d.anchor}", here),
+    }
+
+
+class IdCheck:
+    """Links pasted into a review land on `page/#id` in any language: a page must not hold one id twice, and
+    a translation must hold the same section ids as its Korean page. Pages may come in any order."""
+
+    def __init__(self):
+        self.seen: dict[str, dict[str, tuple[Page, list[str]]]] = {}  # stem -> lang -> (page, its ids)
+
+    def problems(self, page: Page, html: str, lang: str) -> list[str]:
+        """`lang`: the language being built; a page shown in place of a missing translation is not paired."""
+        found = [f"{_where(page, i, 2)}: id '{i}' is used twice" for i in anchors.duplicates(html)]
+        if page.lang != lang:
+            return found
+        pair = self.seen.setdefault(page.stem, {})
+        pair[page.lang] = (page, anchors.section_ids(html))
+        if len(pair) == 2:
+            (ko, ko_ids), (en, en_ids) = pair[DEFAULT_LANGUAGE], pair["en"]
+            found += [f"{_where(en, i)}: heading id '{i}' is not on the Korean page docs/{ko.src}"
+                      for i in en_ids if i not in ko_ids]
+            found += [f"{_where(ko, i)}: heading id '{i}' is missing from docs/{en.src}"
+                      for i in ko_ids if i not in en_ids]
+        return found
+
+
+def _where(page: Page, anchor_id: str, occurrence: int = 1) -> str:
+    line = anchors.line_of(page.text, anchor_id, occurrence) or anchors.line_of(page.text, anchor_id)
+    return f"docs/{page.src}:{line}" if line else f"docs/{page.src}"

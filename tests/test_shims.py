@@ -1,0 +1,154 @@
+"""Each shim of mkdocs_memos/shims.py, against the upstream behaviour it works around.
+
+The first test of each pair drives the upstream plugin as pinned and shows the behaviour is still there: when
+an upgrade fixes it, that test fails, and the shim is to be removed rather than carried. The second shows the
+shim doing its job. No MkDocs build: the plugins' own event methods are called.
+"""
+
+from __future__ import annotations
+
+import logging
+from types import SimpleNamespace
+
+import pytest
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+
+from mkdocs_memos import shims
+
+pytestmark = pytest.mark.fast
+
+
+def mkdocs_config(**values) -> MkDocsConfig:
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "t", **values})
+    config.validate()
+    return config
+
+
+def mike_on_config(config, monkeypatch, release="2.14"):
+    from mike.mkdocs_plugin import MikePlugin
+
+    monkeypatch.setenv(shims.MIKE_RELEASE_VARIABLE, release)
+    plugin = MikePlugin()
+    plugin.load_config({})
+    plugin.on_config(config)
+
+
+def test_mike_appends_the_release_again_to_a_site_url_that_has_it(monkeypatch):
+    config = mkdocs_config(site_url="https://example.github.io/memos/")
+    mike_on_config(config, monkeypatch)
+    assert config.site_url == "https://example.github.io/memos/2.14"
+    config.site_url += "/"  # as static-i18n's next on_config pass sees it
+    mike_on_config(config, monkeypatch)
+    assert config.site_url == "https://example.github.io/memos/2.14/2.14"
+
+
+def test_site_url_survives_every_on_config_pass(monkeypatch):
+    config = mkdocs_config(site_url="https://example.github.io/memos/")
+    for _ in range(3):  # the outer build, then static-i18n's pass for each language
+        shims.site_url_before_mike(config, "2.14")
+        mike_on_config(config, monkeypatch)
+        shims.site_url_after_mike(config)
+        assert config.site_url == "https://example.github.io/memos/2.14/"
+
+
+def test_mike_release_is_read_from_mikes_variable(monkeypatch):
+    monkeypatch.delenv(shims.MIKE_RELEASE_VARIABLE, raising=False)
+    assert shims.mike_release() is None
+    monkeypatch.setenv(shims.MIKE_RELEASE_VARIABLE, "2.13")
+    assert shims.mike_release() == "2.13"
+
+
+def test_version_selector_is_dropped_outside_mike():
+    config = mkdocs_config(extra={"version": {"provider": "mike"}})
+    shims.version_selector_only_under_mike(config, "2.14")
+    assert "version" in config.extra
+    shims.version_selector_only_under_mike(config, None)
+    assert "version" not in config.extra
+
+
+def jupyter_plugin(cache_dir):
+    from mkdocs_jupyter.plugin import Plugin
+
+    plugin = Plugin()
+    plugin.load_config({"cache_dir": str(cache_dir)})
+    return plugin
+
+
+def test_mkdocs_jupyter_evicts_what_one_build_did_not_use(tmp_path):
+    (tmp_path / "other-language.json").write_text("{}")
+    plugin = jupyter_plugin(tmp_path)
+    plugin._used_cache_paths = set()
+    plugin.on_post_build(None)
+    assert not (tmp_path / "other-language.json").exists()
+
+
+def test_jupyter_cache_is_kept_per_language(tmp_path):
+    plugin = jupyter_plugin(tmp_path / "shared")
+    config = SimpleNamespace(plugins={"mkdocs-jupyter": plugin}, theme={"language": "en"})
+    shims.jupyter_cache_per_language(config, tmp_path / "jupyter")
+    assert plugin.config["cache_dir"] == str(tmp_path / "jupyter" / "en")
+
+
+def test_quiet_jupyter_keeps_its_warnings():
+    shims.quiet_jupyter()
+    logger = logging.getLogger("mkdocs.plugins.mkdocs_jupyter")
+    assert not logger.isEnabledFor(logging.INFO) and logger.isEnabledFor(logging.WARNING)
+
+
+def redirects_plugin(maps):
+    from mkdocs_redirects.plugin import RedirectPlugin
+
+    plugin = RedirectPlugin()
+    plugin.load_config({"redirect_maps": maps})
+    return plugin
+
+
+def english_files(tmp_path):
+    """The English pass's files as static-i18n 1.3.1 leaves them: the translation served under en/."""
+    (tmp_path / "new.en.md").write_text("# New\n")
+    file = File("new.en.md", str(tmp_path), str(tmp_path / "site"), True)
+    file.url, file.dest_uri = "en/new/", "en/new/index.html"
+    return Files([file])
+
+
+def test_redirects_record_their_targets_before_static_i18n_moves_them():
+    from mkdocs_redirects.plugin import RedirectPlugin
+    from mkdocs_static_i18n.plugin import I18n
+
+    priority = getattr(RedirectPlugin.on_files, "mkdocs_priority", 0)
+    assert priority > getattr(I18n.on_files, "mkdocs_priority", 0), "mkdocs-redirects now runs after static-i18n"
+
+
+def test_redirects_are_written_by_their_own_language(tmp_path):
+    plugin = redirects_plugin({"old.md": "new.md", "en/old.md": "new.en.md"})
+    files = english_files(tmp_path)
+    config = SimpleNamespace(plugins={"redirects": plugin}, theme={"language": "en"})
+    shims.redirects_per_language(files, config)
+    assert plugin.redirects == {"en/old.md": "new.en.md"}
+    assert plugin.doc_pages == {"new.en.md": files.documentation_pages()[0]}
+
+
+def test_the_language_selector_reads_the_alternates_given_to_notebook_pages(tmp_path):
+    from mkdocs_static_i18n.reconfigure import ExtendedPlugin
+
+    i18n = SimpleNamespace(default_language="ko", build_languages=["ko", "en"])
+    file = File("en/notebooks/a.ipynb", str(tmp_path), str(tmp_path / "site"), True)
+    file.url = "en/notebooks/a/"  # as mkdocs-jupyter makes it a page
+    shims.notebook_alternates(file, i18n, "en")
+    selector = SimpleNamespace(extra_alternate=[{"lang": "ko", "link": "/"}, {"lang": "en", "link": "/en/"}])
+    config = SimpleNamespace(extra=SimpleNamespace())
+    page = SimpleNamespace(url=file.url, file=file)
+    ExtendedPlugin.reconfigure_page_context(selector, {}, page, config, None)
+    assert [a["link"] for a in config.extra.alternate] == ["notebooks/a/", "en/notebooks/a/"]
+
+
+HTML = ('<head><link rel="alternate" href="/memos/en/" hreflang="en"></head>'
+        '<a href="/memos/en/" hreflang="en">English</a><a href="/memos/" hreflang="ko">한국어</a>')
+
+
+def test_language_links_are_made_relative_and_head_alternates_dropped():
+    out = shims.relative_language_links(HTML, "en/", "https://example.github.io/memos/")
+    assert 'rel="alternate"' not in out
+    assert '<a href="./" hreflang="en">' in out and '<a href="../" hreflang="ko">' in out

@@ -41,12 +41,16 @@ PAGE = """# Case {{ #case }}
 {extra}"""
 
 
-def write_project(root: Path) -> None:
-    """A project with one page in both languages, one good snippet, the real plugin (installed) and theme."""
+def write_project(root: Path, cache: str = "../cache") -> None:
+    """A project with one page in both languages, one good snippet, the real plugin (installed) and theme.
+    Its cache: `cache`, relative to the project (by default beside it, so each copy of a work has its own)."""
     shutil.copytree(ROOT / "overrides", root / "overrides")
     shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
     config = mkdocs_yml()
     config["nav"] = ["index.md"]
+    # mkdocs_yml() resolved `!ENV [MEMOS_CACHE, ...]` in this process: the path is set here instead.
+    (memos,) = [p["memos"] for p in config["plugins"] if isinstance(p, dict) and "memos" in p]
+    memos["cache"] = cache
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     (root / "snippets" / "case").mkdir(parents=True)
     (root / "snippets" / "case" / "good.py").write_text(GOOD, "utf-8")
@@ -56,7 +60,7 @@ def write_project(root: Path) -> None:
 
 def run_build(work: Path) -> subprocess.CompletedProcess:
     """Build `work`/project into `work`/site with its own cache and its own temporary directory."""
-    env = dict(ENV, MEMOS_CACHE=str(work / "cache"), TMPDIR=str(work / "tmp"))
+    env = dict(ENV, TMPDIR=str(work / "tmp"))
     (work / "tmp").mkdir(exist_ok=True)
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "--site-dir", str(work / "site")],
@@ -493,11 +497,11 @@ def test_two_builds_at_once_share_a_cache(tmp_path):
     snippets["barrier"] = BARRIER.format(token=unique())
     works = [tmp_path / "a", tmp_path / "b"]
     for work in works:
-        write_project(work / "project")
+        write_project(work / "project", cache=str(tmp_path / "cache"))
         for name, source in snippets.items():
             (work / "project" / "snippets" / "case" / f"{name}.py").write_text(source, "utf-8")
             append(work / "project", f"{{{{ run case/{name}.py }}}}\n")
-    env = dict(ENV, MEMOS_CACHE=str(tmp_path / "cache"), TMPDIR=str(tmp_path / "tmp"))
+    env = dict(ENV, TMPDIR=str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     builds = [
         subprocess.Popen([*MKDOCS, "build", "--strict", "--site-dir", str(w / "site")], cwd=w / "project",
@@ -526,7 +530,7 @@ def interrupted_build(work: Path, interrupt) -> float:
         f"sleeper = subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\nwhile True:\n    pass\n", "utf-8")
     append(project, "{{ run case/quick.py }}\n\n{{ run case/endless.py }}\n")
     shutil.rmtree(work / "cache")
-    env = dict(ENV, MEMOS_CACHE=str(work / "cache"), TMPDIR=str(work / "tmp"))
+    env = dict(ENV, TMPDIR=str(work / "tmp"))
     build = subprocess.Popen([*MKDOCS, "build", "--strict", "--site-dir", str(work / "site")], cwd=project,
                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:

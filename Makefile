@@ -51,10 +51,18 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.site
 	touch $@
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download cannot reach its host here);
-# without fonts-noto-cjk Hangul renders as empty boxes. apt runs only when one of them is missing.
+# without fonts-noto-cjk Hangul renders as empty boxes. apt runs only when one of them is missing, without the
+# recommended packages (a desktop's worth: systemd, printer daemons); not as root, it says what to run instead.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+APT_INSTALL := apt-get install -y -q --no-install-recommends $(BROWSER_PACKAGES)
 browser:
-	dpkg-query -W -f='$${Status}\n' chromium fonts-noto-cjk 2>/dev/null | grep -c "ok installed" | grep -qx 2 \
-		|| { apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk; }
+	@dpkg-query -W -f='$${Status}\n' $(BROWSER_PACKAGES) 2>/dev/null | grep -c "ok installed" \
+		| grep -qx $(words $(BROWSER_PACKAGES)) && exit 0; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "The browser tests need $(BROWSER_PACKAGES). Install them, then run make test again:"; \
+		echo "  sudo apt-get update && sudo $(APT_INSTALL)"; exit 1; \
+	fi; \
+	apt-get update -q && $(APT_INSTALL)
 
 # axe-core, injected into every page by the accessibility test; exact version in package-lock.json.
 node_modules/.installed: package.json package-lock.json

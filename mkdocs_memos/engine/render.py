@@ -98,7 +98,7 @@ def output(snippet: Snippet, result: Result, lang: str, notes: str = "") -> str:
     if result.output_bytes > shown:
         note = t["truncated"].format(shown=_size(shown), total=_size(result.output_bytes))
         note = f'<p class="memo-output__note">{escape(note)}</p>'
-    body = escape(result.output) if result.output else ""
+    body = terminal(result.output)
     return (
         f'<div class="memo-output{" memo-output--raises" if snippet.raises else ""}" id="{anchor_id}">'
         f'<div class="memo-output__head"><span class="memo-output__label">{escape(label)}</span>'
@@ -112,8 +112,26 @@ def error(message: str, output: str, lang: str) -> str:
     text = f"{message}\n\n{output}" if output else message
     return (
         f'<div class="admonition failure memo-error"><p class="admonition-title">{escape(LABELS[lang]["failed"])}</p>'
-        f"<pre><code>{escape(text)}</code></pre></div>"
+        f"<pre><code>{terminal(text)}</code></pre></div>"
     )
+
+
+def terminal(text: str) -> str:
+    """Output as a terminal leaves it, in HTML: each line in its last state after carriage returns (progress
+    bars), ANSI colours as coloured spans (nbconvert's converter, the one notebooks use; its classes are styled
+    in memos.css). Escaped either way."""
+    lines = []
+    for line in text.split("\n"):
+        shown = ""
+        for part in line.split("\r"):  # each part overwrites the start of the line, as on a terminal
+            shown = part + shown[len(part):]
+        lines.append(shown)
+    text = "\n".join(lines)
+    if "\x1b[" not in text:
+        return escape(text)
+    from nbconvert.filters.ansi import ansi2html  # imported only by a build that has colours to show
+
+    return ansi2html(text)
 
 
 def location(snippet: Snippet, result: Result) -> str:

@@ -128,8 +128,10 @@ def main() -> None:
                 stop = None if fd in ready else _over_limit(r, now)
                 if fd in ready or stop:
                     del running[fd]
-                    out.write(json.dumps(_finish(r, stop, scrub)) + "\n")
+                    answer = _finish(r, stop, scrub)
+                    # Before the answer: whoever reads it may look for the snippet's leftovers at once.
                     _kill_orphans({r.pid for r in running.values()})
+                    out.write(json.dumps(answer) + "\n")
     finally:
         for r in running.values():
             _kill_tree(r.pid)

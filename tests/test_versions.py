@@ -189,15 +189,85 @@ def test_a_warning_stops_the_deploy_and_changes_nothing(repo):
     assert git(repo, "rev-parse", "gh-pages") == head
 
 
-def test_differences_skip_declared_nondeterminism():
-    def manifest(torch, output, nondeterministic=False, status="ok"):
-        entry = {"status": status, "output": output, "nondeterministic": nondeterministic, "requires": None,
-                 "page": "p/", "anchor": "run-x"}
-        return {"release": releases.name(torch), "torch": torch, "snippets": {"p/x.py": entry}, "claims": {}}
+def manifest(torch, outputs=None, claims=None, **entry):
+    """A release's manifest as its build writes it: `outputs` snippet -> output (None: did not run there)."""
+    def snippet(output):
+        return {"status": "skipped" if output is None else "ok", "output": output or "", "requires": "torch>=2.0",
+                "nondeterministic": False, "page": "p/", "anchor": "run-x"} | entry
+    return {"release": releases.name(torch), "torch": torch, "python": "3.11.7",
+            "snippets": {n: snippet(o) for n, o in (outputs or {}).items()},
+            "claims": {c: {"value": v, "checks": 1} for c, v in (claims or {}).items()}}
 
-    assert releases.differences(manifest("2.14.1", "a"), [manifest("2.13.0", "a")]) == []
-    assert releases.differences(manifest("2.14.1", "1 s", True), [manifest("2.13.0", "2 s", True)]) == []
-    (d,) = releases.differences(manifest("2.14.1", "new\n"), [manifest("2.13.0", "old\n")])
-    assert (d.release, d.kind) == ("2.13", "output") and "-old\n+new" in d.diff
-    (d,) = releases.differences(manifest("2.14.1", "new\n"), [manifest("1.13.1", "", status="skipped")])
-    assert (d.release, d.kind) == ("1.13", "runs")
+
+def test_differences_skip_declared_nondeterminism():
+    assert releases.differences(manifest("2.14.1", {"p/x.py": "a"}), [manifest("2.13.0", {"p/x.py": "a"})]) == []
+    assert releases.differences(manifest("2.14.1", {"p/x.py": "1"}, nondeterministic=True),
+                                [manifest("2.13.0", {"p/x.py": "2"}, nondeterministic=True)]) == []
+    (d,) = releases.differences(manifest("2.14.1", {"p/x.py": "new\n"}), [manifest("2.13.0", {"p/x.py": "old\n"})])
+    assert (d.release, d.kind, d.summary) == ("2.13", "output", "old -> new") and "-old\n+new" in d.diff
+    (d,) = releases.differences(manifest("2.14.1", {"p/x.py": "new\n"}), [manifest("1.13.1", {"p/x.py": None})])
+    assert (d.release, d.kind, d.summary) == ("1.13", "runs", "runs from 2.14 (needs torch>=2.0)")
+
+
+@pytest.mark.parametrize("old, new", [
+    ('…/site-packages/torch/jit/_script.py:1488: FutureWarning: `torch.jit.script` is deprecated.',
+     '…/site-packages/torch/jit/_script.py:1491: FutureWarning: `torch.jit.script` is deprecated.'),
+    ('  File "…/site-packages/torch/nn/modules/module.py", line 1736, in _call_impl',
+     '  File "…/site-packages/torch/nn/modules/module.py", line 1747, in _call_impl'),
+    ("<function f at 0x7f3a2b1c4d60>", "<function f at 0x7fe01d2a9b80>"),
+    ("step took 12.5 ms, total 1.2 s", "step took 9.1 ms, total 0.9 s"),
+    ("torch   2.13.0+cpu\npython  3.11.7\nnumpy   2.4.6\nthreads 1", "torch   2.14.1\npython  3.11.7\nnumpy   2.4.6\nthreads 1"),
+])
+def test_noise_is_no_change(old, new):
+    assert releases.scrub(old) == releases.scrub(new)
+    assert releases.differences(manifest("2.14.1", {"p/x.py": new}), [manifest("2.13.0", {"p/x.py": old})]) == []
+
+
+@pytest.mark.parametrize("old, new", [
+    ("snippets/p/x.py:8: TracerWarning: converting", "snippets/p/x.py:9: TracerWarning: converting"),  # the snippet's own lines
+    ("threads 1", "threads 2"),
+    ("tensor([1., 2.])", "tensor([1., 3.])"),
+    ("0x7f", "0x80"),  # too short for an address: a value
+])
+def test_behaviour_is_a_change(old, new):
+    assert releases.scrub(old) != releases.scrub(new)
+
+
+def test_summary_names_what_changed_in_the_first_changed_line():
+    old = "eager: 1\n…/site-packages/torch/jit/_script.py:1488: DeprecationWarning: `torch.jit.script` is deprecated.\n"
+    new = "eager: 1\n…/site-packages/torch/jit/_script.py:1491: FutureWarning: `torch.jit.script` is deprecated.\n"
+    assert releases.summary(releases.scrub(old), releases.scrub(new)) == "DeprecationWarning -> FutureWarning"
+    assert releases.summary("a\nb", "a\nwarned\nb") == "new: warned"
+    assert releases.summary("a\nwarned\nb", "a\nb") == "gone: warned"
+    assert releases.summary("x", "y" * 200).endswith("…")
+
+
+def sixteen_like():
+    """Four releases, read in no particular order: x.py changes in 2.0 and again in 2.14, y.py runs from 2.13."""
+    return [
+        manifest("2.14.1", {"p/x.py": "c", "p/y.py": "y"}, {"grad": "holds", "script": "does-not-hold"}),
+        manifest("1.13.1", {"p/x.py": "a", "p/y.py": None}, {"grad": "does-not-hold", "script": "holds"}),
+        manifest("2.13.0", {"p/x.py": "b", "p/y.py": "y"}, {"grad": "holds", "script": "does-not-hold"}),
+        manifest("2.0.1", {"p/x.py": "b", "p/y.py": None}, {"grad": "holds", "script": "holds"}),
+    ]
+
+
+def test_steps_newest_first_each_against_the_release_before():
+    found = releases.steps(sixteen_like())
+    assert [(s.older["release"], s.newer["release"]) for s in found] == [("2.13", "2.14"), ("2.0", "2.13"), ("1.13", "2.0")]
+    assert [(d.snippet, d.kind, d.summary) for d in found[0].changes] == [("p/x.py", "output", "b -> c")]
+    assert [(d.snippet, d.kind) for d in found[1].changes] == [("p/y.py", "runs")]
+    assert [(d.snippet, d.release, d.summary) for d in found[2].changes] == [("p/x.py", "1.13", "a -> b")]
+
+
+def test_changed_in_lists_the_releases_where_an_output_differs_from_the_one_before():
+    assert releases.changed_in(sixteen_like()) == {"p/x.py": ["2.0", "2.14"], "p/y.py": ["2.13"]}
+
+
+def test_claim_matrix_and_since_which_release():
+    assert releases.verdicts(sixteen_like())["script"] == {
+        "1.13": "holds", "2.0": "holds", "2.13": "does-not-hold", "2.14": "does-not-hold"}
+    assert releases.verdict_since(sixteen_like()) == {"grad": ("holds", "2.0"), "script": ("does-not-hold", "2.13")}
+    one = [manifest("2.14.1", {}, {"grad": "holds"}), manifest("2.13.0", {}, {})]
+    assert releases.verdicts(one) == {"grad": {"2.13": None, "2.14": "holds"}}
+    assert releases.verdict_since(one) == {"grad": ("holds", "2.14")}

@@ -182,6 +182,7 @@ def main() -> None:
         p.add_argument("only", nargs="*", help="torch releases to do (default: every release in releases.txt)")
         p.add_argument("--branch", default="gh-pages", help="the deploy branch, to compare with (default: gh-pages)")
     sub.choices["build"].add_argument("--out", type=Path, default=BUILT, help="where the sites go")
+    sub.add_parser("list", help="print the releases of releases.txt as a JSON list, oldest first (CI's matrix)")
     merge_parser = sub.add_parser("merge", help="commit sites made by `build` into the deploy branch, runs nothing")
     merge_parser.add_argument("sites", nargs="+", type=Path, help="built sites, each with its outputs.json")
     merge_parser.add_argument("--branch", default="gh-pages")
@@ -192,6 +193,9 @@ def main() -> None:
     os.chdir(ROOT)  # mike commits to the branch of the repository it runs in
 
     listed = releases()
+    if args.command == "list":
+        print(json.dumps([r.torch for r in listed]))
+        return
     if args.command == "merge":
         done = merge(args.sites, args.branch, listed[-1].torch)
         print(f"versions: merged {', '.join(done)} into {args.branch}", flush=True)

@@ -22,7 +22,8 @@ from mkdocs_memos.engine import releases
 from tests.conftest import ENV, ROOT
 
 RELEASES = ("2.13.0", "2.14.1")
-PROJECT = ("docs", "snippets", "mkdocs_memos", "overrides", "scripts", "hooks.py", "mkdocs.yml", "requirements.txt")
+PROJECT = ("docs", "snippets", "mkdocs_memos", "overrides", "scripts", "hooks.py", "mkdocs.yml", "requirements.txt",
+           "pyproject.toml")
 
 
 def git(repo, *args) -> str:
@@ -68,6 +69,22 @@ def test_versions_json_lists_both_releases_newest_as_latest(repo):
         {"version": "2.13", "title": "2.13.0", "aliases": []},
     ]
     assert 'Redirecting to <a href="latest/">' in git(repo, "show", "gh-pages:index.html")  # the default
+
+
+def test_merging_built_sites_deploys_what_deploy_does(repo):
+    """CI's path: each release built by its own job, then merged by a job that runs nothing else."""
+    built = repo / "site-releases"
+    done = subprocess.run([sys.executable, "scripts/versions.py", "merge", built / "2.14", built / "2.13",
+                           "--branch", "ci-pages"], cwd=repo, env=ENV, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "merged 2.13, 2.14 into ci-pages" in done.stdout  # in release order, whatever order it was given
+    for path in ("versions.json", "index.html", "2.13", "2.14", "latest"):
+        assert git(repo, "rev-parse", f"ci-pages:{path}") == git(repo, "rev-parse", f"gh-pages:{path}"), path
+    not_a_site = repo / "site-releases" / "empty"
+    not_a_site.mkdir()
+    done = subprocess.run([sys.executable, "scripts/versions.py", "merge", not_a_site], cwd=repo, env=ENV,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and f"{not_a_site}: no outputs.json" in done.stderr
 
 
 def test_latest_is_a_copy_not_a_symlink(repo):

@@ -253,7 +253,9 @@ def test_behaviour_is_a_change(old, new):
 def test_summary_names_what_changed_in_the_first_changed_line():
     old = "eager: 1\n…/site-packages/torch/jit/_script.py:1488: DeprecationWarning: `torch.jit.script` is deprecated.\n"
     new = "eager: 1\n…/site-packages/torch/jit/_script.py:1491: FutureWarning: `torch.jit.script` is deprecated.\n"
-    assert releases.summary(releases.scrub(old), releases.scrub(new)) == "DeprecationWarning -> FutureWarning"
+    assert releases.summary(releases.scrub(old), releases.scrub(new)) == "`torch.jit.script`: DeprecationWarning -> FutureWarning"
+    assert releases.summary("Module.zero_grad (self, set_to_none: bool = False)",
+                            "Module.zero_grad (self, set_to_none: bool = True)") == "Module.zero_grad: False -> True"
     assert releases.summary("a\nb", "a\nwarned\nb") == "new: warned"
     assert releases.summary("a\nwarned\nb", "a\nb") == "gone: warned"
     assert releases.summary("x", "y" * 200).endswith("…")

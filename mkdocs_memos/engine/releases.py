@@ -206,12 +206,18 @@ def summary(old: str, new: str, width: int = 80) -> str:
 
 
 def _words_changed(old: str, new: str, width: int) -> str:
+    """The words that differ, after what the line is about: its first `quoted` term, else its first word
+    when that is not itself what changed ("Optimizer.zero_grad: False -> True")."""
     x, y = old.split(), new.split()
     ops = [op for op in difflib.SequenceMatcher(None, x, y, autojunk=False).get_opcodes() if op[0] != "equal"]
     _, i1, i2, j1, j2 = ops[0] if ops else ("", 0, len(x), 0, len(y))
-    before = _clip(" ".join(x[i1:i2]).strip(":,.") or "(nothing)", width // 2)
-    after = _clip(" ".join(y[j1:j2]).strip(":,.") or "(nothing)", width // 2)
-    return f"{before} -> {after}"
+    if i1 == i2 or j1 == j2:  # words only added or only removed: the lines say more than a lone word
+        i1, i2, j1, j2 = 0, len(x), 0, len(y)
+    before = _clip(" ".join(x[i1:i2]).strip(":,.()"), width // 2)
+    after = _clip(" ".join(y[j1:j2]).strip(":,.()"), width // 2)
+    quoted = re.search(r"`[^`]+`", new)
+    subject = quoted[0] if quoted else (x[0] if i1 > 0 and "/" not in x[0] else "")
+    return f"{_clip(subject, width // 2)}: {before} -> {after}" if subject else f"{before} -> {after}"
 
 
 def _clip(text: str, width: int) -> str:

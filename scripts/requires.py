@@ -47,7 +47,7 @@ def main() -> None:
     fails: dict[str, dict[str, str]] = {}
     for release in listed:
         python = ensure_venv(release) / "bin" / "python"
-        done = subprocess.run([str(python), __file__, "--here"], capture_output=True, text=True, check=True, cwd=ROOT)
+        done = subprocess.run([str(python), __file__, "--here"], stdout=subprocess.PIPE, text=True, check=True, cwd=ROOT)
         errors = json.loads(done.stdout.splitlines()[-1])
         for name, error in errors.items():
             if error:

@@ -206,7 +206,7 @@ def test_a_warning_stops_the_deploy_and_changes_nothing(repo):
     said = done.stdout + done.stderr
     assert done.returncode != 0
     assert "no-such-page.md" in said and "Aborted with 1 warnings in strict mode" in said
-    assert "versions: torch 2.13.0: `mike deploy` failed" in said
+    assert "versions: torch 2.13.0: `mkdocs build` failed" in said
     assert git(repo, "rev-parse", "gh-pages") == head
 
 

@@ -260,6 +260,10 @@ def test_summary_names_what_changed_in_the_first_changed_line():
     assert releases.summary(releases.scrub(old), releases.scrub(new)) == "`torch.jit.script`: DeprecationWarning -> FutureWarning"
     assert releases.summary("Module.zero_grad (self, set_to_none: bool = False)",
                             "Module.zero_grad (self, set_to_none: bool = True)") == "Module.zero_grad: False -> True"
+    assert releases.summary("Optimizer.zero_grad (self, set_to_none: bool = True)",
+                            "Optimizer.zero_grad (self, set_to_none: bool = True) -> None") == \
+        "Optimizer.zero_grad: True -> True) -> None"
+    assert releases.summary("warning: use a", "warning: use b") == "warning: a -> b"
     assert releases.summary("a\nb", "a\nwarned\nb") == "new: warned"
     assert releases.summary("a\nwarned\nb", "a\nb") == "gone: warned"
     assert releases.summary("x", "y" * 200).endswith("…")

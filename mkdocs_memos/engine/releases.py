@@ -211,12 +211,15 @@ def _words_changed(old: str, new: str, width: int) -> str:
     x, y = old.split(), new.split()
     ops = [op for op in difflib.SequenceMatcher(None, x, y, autojunk=False).get_opcodes() if op[0] != "equal"]
     _, i1, i2, j1, j2 = ops[0] if ops else ("", 0, len(x), 0, len(y))
-    if i1 == i2 or j1 == j2:  # words only added or only removed: the lines say more than a lone word
-        i1, i2, j1, j2 = 0, len(x), 0, len(y)
+    if i1 == i2 or j1 == j2:  # words only added or only removed: one word of context shows where
+        if i1 > 0:
+            i1, j1 = i1 - 1, j1 - 1
+        else:
+            i2, j2 = min(i2 + 1, len(x)), min(j2 + 1, len(y))
     before = _clip(" ".join(x[i1:i2]).strip(":,.()"), width // 2)
     after = _clip(" ".join(y[j1:j2]).strip(":,.()"), width // 2)
     quoted = re.search(r"`[^`]+`", new)
-    subject = quoted[0] if quoted else (x[0] if i1 > 0 and "/" not in x[0] else "")
+    subject = quoted[0] if quoted else (x[0].rstrip(":") if i1 > 0 and "/" not in x[0] else "")
     return f"{_clip(subject, width // 2)}: {before} -> {after}" if subject else f"{before} -> {after}"
 
 

@@ -145,6 +145,7 @@ def merge(sites: list[Path], branch: str, newest: str) -> list[str]:
     newest of releases.txt) gets the alias `latest`, which becomes the default. Runs no snippet and no
     MkDocs: each site's own manifest names its release. Returns the releases merged, in order."""
     from mike import commands
+    from mike.git_utils import GitEmptyCommit
 
     built = []
     for site in sites:
@@ -157,12 +158,18 @@ def merge(sites: list[Path], branch: str, newest: str) -> list[str]:
         latest = Version(m["torch"]).public == Version(newest).public
         cfg = {"site_dir": str(site), "use_directory_urls": True}
         message = f"Deployed torch {m['torch']} to {m['release']} with scripts/versions.py merge"
-        with commands.deploy(cfg, m["release"], m["torch"].split("+")[0], [ALIAS] if latest else [],
-                             update_aliases=True, alias_type=commands.AliasType.copy, branch=branch,
-                             message=message):
-            pass  # built already: mike only commits
+        try:  # a site identical to the one deployed, or a default already set, leaves nothing to commit
+            with commands.deploy(cfg, m["release"], m["torch"].split("+")[0], [ALIAS] if latest else [],
+                                 update_aliases=True, alias_type=commands.AliasType.copy, branch=branch,
+                                 message=message):
+                pass  # built already: mike only commits
+        except GitEmptyCommit:
+            pass
         if latest:
-            commands.set_default(ALIAS, branch=branch, message=f"Set default version to {ALIAS}")
+            try:
+                commands.set_default(ALIAS, branch=branch, message=f"Set default version to {ALIAS}")
+            except GitEmptyCommit:
+                pass
     return [m["release"] for m, _ in built]
 
 

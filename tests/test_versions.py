@@ -235,6 +235,7 @@ def test_differences_skip_declared_nondeterminism():
      '…/site-packages/torch/jit/_script.py:1491: FutureWarning: `torch.jit.script` is deprecated.'),
     ('  File "…/site-packages/torch/nn/modules/module.py", line 1736, in _call_impl',
      '  File "…/site-packages/torch/nn/modules/module.py", line 1747, in _call_impl'),
+    ("(_export/non_strict_utils.py:1205 in _fakify)", "(_export/non_strict_utils.py:1377 in _fakify)"),
     ("<function f at 0x7f3a2b1c4d60>", "<function f at 0x7fe01d2a9b80>"),
     ("step took 12.5 ms, total 1.2 s", "step took 9.1 ms, total 0.9 s"),
     ("torch   2.13.0+cpu\npython  3.11.7\nnumpy   2.4.6\nthreads 1", "torch   2.14.1\npython  3.11.7\nnumpy   2.4.6\nthreads 1"),
@@ -246,6 +247,8 @@ def test_noise_is_no_change(old, new):
 
 @pytest.mark.parametrize("old, new", [
     ("snippets/p/x.py:8: TracerWarning: converting", "snippets/p/x.py:9: TracerWarning: converting"),  # the snippet's own lines
+    ('  File "snippets/p/x.py", line 8, in <module>', '  File "snippets/p/x.py", line 9, in <module>'),
+    ("# File: snippets/a-b/x.py:13 in forward", "# File: snippets/a-b/x.py:14 in forward"),
     ("threads 1", "threads 2"),
     ("tensor([1., 2.])", "tensor([1., 3.])"),
     ("0x7f", "0x80"),  # too short for an address: a value

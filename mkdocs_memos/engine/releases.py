@@ -21,9 +21,10 @@ MANIFEST = "outputs.json"
 
 # (pattern, replacement), applied in order to every line of an output before comparing.
 NOISE = [
-    # torch's own files move code between patch releases: `…/site-packages/torch/jit/_script.py:1488:` in a
-    # warning, `File "…/site-packages/torch/nn/modules/module.py", line 1736` in a traceback.
-    (re.compile(r"(site-packages/[^\s:\"]+\.py)(:\d+|\", line \d+)"),
+    # torch's own files move code between releases: `…/site-packages/torch/jit/_script.py:1488:` in a
+    # warning, `File "…/site-packages/torch/nn/modules/module.py", line 1736` in a traceback,
+    # `_export/non_strict_utils.py:1205` in an error message. A snippet's own lines (snippets/…) are kept.
+    (re.compile(r"(?<![\w/.…-])(?!snippets/)([\w/.…-]+\.py)(:\d+|\", line \d+)"),
      lambda m: m[1] + (":N" if m[2].startswith(":") else '", line N')),
     (re.compile(r"\b0x[0-9a-fA-F]{6,}\b"), "0x…"),  # object addresses
     (re.compile(r"\b\d+(?:\.\d+)?\s?(?:s|ms|us|µs|ns|sec|seconds)\b"), "<duration>"),

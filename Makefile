@@ -16,7 +16,7 @@ serve: $(VENV)/.site  ## build with execution, serve on http://127.0.0.1:8000 wi
 build: $(VENV)/.site  ## the static site in site/, every example executed (or cached)
 	$(MKDOCS) build --strict
 
-test: $(VENV)/.site $(VENV)/.test browser node_modules/.installed $(VENV)/.bench $(PROPERDOCS_VENV)/.site  ## every test
+test: $(VENV)/.site $(VENV)/.test $(VENV)/.versions browser node_modules/.installed $(VENV)/.bench $(PROPERDOCS_VENV)/.site  ## every test
 	$(PY) -m pytest
 
 test-fast: $(VENV)/.site $(VENV)/.test  ## the fast tier: engine, site model and shims, no site build (under 30 s)
@@ -25,8 +25,8 @@ test-fast: $(VENV)/.site $(VENV)/.test  ## the fast tier: engine, site model and
 bench: $(VENV)/.site $(VENV)/.bench  ## measure build speed against the limit; writes BENCHMARKS.md and README's table
 	$(PY) scripts/bench.py --out BENCHMARKS.md --readme README.md
 
-versions: $(VENV)/.site  ## one site per release of releases.txt, deployed with mike into the local gh-pages (PUSH=1: and pushed)
-	$(PY) scripts/versions.py deploy $(if $(PUSH),--push)
+versions: $(VENV)/.site $(VENV)/.versions  ## one site per release of releases.txt, deployed with mike into the local gh-pages (RELEASES="2.13.0 2.14.1": only those; PUSH=1: and pushed)
+	$(PY) scripts/versions.py deploy $(RELEASES) $(if $(PUSH),--push)
 
 versions-serve: $(VENV)/.site  ## browse what `make versions` deployed on http://127.0.0.1:8000
 	$(VENV)/bin/mike serve --dev-addr 127.0.0.1:8000
@@ -67,6 +67,10 @@ browser:
 # axe-core, injected into every page by the accessibility test; exact version in package-lock.json.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENV)/.versions: requirements-versions.txt $(VENV)/.site
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-versions.txt
 	touch $@
 
 $(VENV)/.bench: requirements-bench.txt $(VENV)/.site

@@ -118,7 +118,9 @@ class MemosPlugin(BasePlugin[MemosConfig]):
 
     @event_priority(-110)  # after static-i18n's, which sets the language
     def _configure(self, config):
-        shims.jupyter_cache_per_language(config, Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter")
+        # One folder per release too: each release's build would evict the renderings of the one before.
+        jupyter_cache = Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter" / _release()
+        shims.jupyter_cache_per_language(config, jupyter_cache)
         shims.version_selector_only_under_mike(config, shims.mike_release())
         self.site_dir = config.site_dir
         if self.runner is None:

@@ -1,20 +1,24 @@
 """One site per PyTorch release (`python scripts/versions.py --help`).
 
-Each release listed in releases.txt gets its own virtual environment with exactly that torch and the
-site-building packages of requirements.txt, kept outside the repository (MEMOS_VENVS, by default
-~/.cache/pytorch-memos/venvs/torch-<release>) and reused while what it should hold is unchanged. Its `mkdocs`
-builds the site, so the engine's fork server, started with that environment's Python, runs every snippet
-under that torch.
+Each release listed in releases.txt gets its own virtual environment with exactly that torch, the
+site-building packages of requirements.txt and this project (editable), kept outside the repository
+(MEMOS_VENVS, by default ~/.cache/pytorch-memos/venvs/torch-<release>) and reused while what it should hold is
+unchanged. uv makes them, from one shared cache (UV_CACHE_DIR, by default ~/.cache/pytorch-memos/uv) whose
+files it hard-links into every environment: sixteen CUDA builds of torch share every file they have in common.
+Its `mkdocs` builds the site, so the engine's fork server, started with that environment's Python, runs every
+snippet under that torch.
 
-`deploy` builds the releases oldest first and commits each with mike under its major.minor name into the
-deploy branch (local gh-pages unless told otherwise); the newest carries the `latest` alias and is the
-default. Oldest first, because each build compares its outputs with the older releases already deployed
-there (the what-changed page). Nothing is pushed unless asked (--push).
+`build` builds releases into site-releases/<major.minor>/ with --strict, each site holding its manifest
+(outputs.json). `merge` commits such built sites into the deploy branch with mike, oldest first, and runs
+nothing else: it is CI's last job, after one job per release has built. `deploy` does both, one release at a
+time, oldest first, because each build compares its outputs with the older releases already deployed (the
+what-changed page). Nothing is pushed unless asked (--push).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -28,18 +32,24 @@ sys.path.insert(0, str(ROOT))
 
 from packaging.version import Version  # noqa: E402
 
-from mkdocs_memos.engine.releases import name  # noqa: E402
+from mkdocs_memos.engine.releases import MANIFEST, name  # noqa: E402
 
-VENVS = Path(os.environ.get("MEMOS_VENVS", Path.home() / ".cache" / "pytorch-memos" / "venvs"))
+CACHE = Path.home() / ".cache" / "pytorch-memos"
+VENVS = Path(os.environ.get("MEMOS_VENVS", CACHE / "venvs"))
+UV_CACHE = Path(os.environ.get("UV_CACHE_DIR", CACHE / "uv"))
 # Installed by the line of each release in releases.txt instead of by requirements.txt.
 PER_RELEASE = {"torch", "numpy"}
 ALIAS = "latest"
+BUILT = ROOT / "site-releases"  # not site/: a plain `mkdocs build` cleans that
+# What an environment holds, written once it is made: what decides an output besides the snippet itself,
+# read without starting that environment's Python.
+STAMP = "memos-environment.json"
 
 
 @dataclass(frozen=True)
 class Release:
     torch: str
-    extras: tuple[str, ...]  # its own pins, e.g. numpy<2
+    extras: tuple[str, ...]  # its own pins, e.g. numpy==1.26.4
 
     @property
     def name(self) -> str:
@@ -51,8 +61,7 @@ class Release:
 
     def requirements(self) -> list[str]:
         site = [r for r in _requirement_lines(ROOT / "requirements.txt") if _project(r) not in PER_RELEASE]
-        # The plugin, editable: the environment builds with this checkout's engine.
-        return [f"torch=={self.torch}", *self.extras, *site, "-e", str(ROOT)]
+        return [f"torch=={self.torch}", *self.extras, *site, f"-e {ROOT}"]
 
 
 def releases(path: Path = ROOT / "releases.txt") -> list[Release]:
@@ -70,65 +79,135 @@ def _project(requirement: str) -> str:
     return re.split(r"[<>=!~\[; ]", requirement, maxsplit=1)[0].lower()
 
 
+def pip_sources() -> list[str]:
+    """uv options for the package sources pip is configured with here (local wheel folders, local indexes).
+    uv reads no pip configuration; pip takes the best match from all its indexes, so uv is told to as well."""
+    listed = subprocess.run([sys.executable, "-m", "pip", "config", "list"], capture_output=True, text=True).stdout
+    options = []
+    for line in listed.splitlines():
+        key, _, value = line.partition("=")
+        flag = {"find-links": "--find-links", "extra-index-url": "--extra-index-url"}.get(key.rsplit(".", 1)[-1])
+        if flag:
+            options += [part for url in value.strip("'\"").split() for part in (flag, url)]
+    if "--extra-index-url" in options:
+        options += ["--index-strategy", "unsafe-best-match"]
+    return options
+
+
 def ensure_venv(release: Release) -> Path:
     """The release's environment, created or updated only when its requirements changed."""
+    from uv import find_uv_bin
+
     wanted = "\n".join(release.requirements()) + "\n"
     stamp = release.venv / ".memos-requirements"
-    if stamp.exists() and stamp.read_text() == wanted:
+    if stamp.exists() and stamp.read_text() == wanted and (release.venv / STAMP).exists():
         return release.venv
-    if not (release.venv / "bin" / "python").exists():
-        _run([sys.executable, "-m", "venv", str(release.venv)])
-    pip = [str(release.venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    _run([*pip, *release.requirements()])
+    uv = find_uv_bin()
+    env = dict(os.environ, UV_CACHE_DIR=str(UV_CACHE))
+    _run([uv, "venv", "--quiet", "--allow-existing", "--python", sys.executable, str(release.venv)], env=env)
+    requirements = release.venv / "requirements.txt"
+    requirements.write_text(wanted)
+    # Hard links into the shared cache: a file every environment holds is on disk once.
+    _run([uv, "pip", "install", "--quiet", "--python", str(release.venv / "bin" / "python"),
+          "--link-mode", "hardlink", *pip_sources(), "-r", str(requirements)], env=env)
+    versions = subprocess.run(
+        [str(release.venv / "bin" / "python"), "-c",
+         "import json, platform; from importlib.metadata import version; "
+         "print(json.dumps({'torch': version('torch'), 'numpy': version('numpy'), "
+         "'python': platform.python_version()}))"],
+        capture_output=True, text=True, check=True).stdout
+    (release.venv / STAMP).write_text(versions)
     stamp.write_text(wanted)
     return release.venv
 
 
-def _env(release: Release, branch: str) -> dict:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MEMOS_COMPARE_WITH=branch, MEMOS_STRICT="true")
-    # mike runs the `mkdocs` it finds on PATH: the release's own, whose Python imports that torch.
-    env["PATH"] = f"{release.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+def _env(release: Release, compare_with: str) -> dict:
+    """The one place that tells the build how to run: the plugin's `compare_with` (mkdocs.yml reads it from
+    MEMOS_COMPARE_WITH) and strictness. A ref that does not exist yet compares with nothing."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MEMOS_STRICT="true", MIKE_DOCS_VERSION=release.name,
+               MEMOS_COMPARE_WITH=compare_with)
     env.pop("VIRTUAL_ENV", None)
     return env
 
 
-def build(release: Release, site: Path, branch: str) -> None:
-    """`mkdocs build --strict` of one release, compared with the older releases deployed on `branch`."""
-    _run([str(release.venv / "bin" / "mkdocs"), "build", "--strict", "--site-dir", str(site)], env=_env(release, branch))
+def build(release: Release, compare_with: str, out: Path = BUILT) -> Path:
+    """`mkdocs build --strict` of one release into out/<major.minor>, as `mike deploy` would build it
+    (MIKE_DOCS_VERSION names the release in canonical addresses), compared with the older releases deployed
+    on git ref `compare_with`."""
+    site = out / release.name
+    _run([str(release.venv / "bin" / "mkdocs"), "build", "--strict", "--clean", "--site-dir", str(site)],
+         env=_env(release, compare_with))
+    return site
 
 
-def deploy(release: Release, newest: bool, branch: str, push: bool, remote: str) -> None:
-    mike = [str(release.venv / "bin" / "mike")]
-    where = ["--branch", branch, "--remote", remote] + (["--push"] if push else [])
-    aliases = [ALIAS] if newest else []
-    env = _env(release, branch)
-    _run([*mike, "deploy", "--config-file", str(ROOT / "mkdocs.yml"), *where, "--update-aliases",
-          "--title", release.torch, release.name, *aliases], env=env)
-    if newest:
-        _run([*mike, "set-default", "--config-file", str(ROOT / "mkdocs.yml"), *where, ALIAS], env=env)
+def merge(sites: list[Path], branch: str, newest: str) -> list[str]:
+    """Commit built sites into `branch` with mike, oldest release first; the site of torch `newest` (the
+    newest of releases.txt) gets the alias `latest`, which becomes the default. Runs no snippet and no
+    MkDocs: each site's own manifest names its release. Returns the releases merged, in order."""
+    from mike import commands
+    from mike.git_utils import GitEmptyCommit
+
+    built = []
+    for site in sites:
+        manifest = site / MANIFEST
+        if not manifest.is_file():
+            raise SystemExit(f"versions: {site}: no {MANIFEST}, not a site built by `versions.py build`")
+        built.append((json.loads(manifest.read_text(encoding="utf-8")), site))
+    built.sort(key=lambda b: Version(b[0]["torch"]))
+    for m, site in built:
+        latest = Version(m["torch"]).public == Version(newest).public
+        cfg = {"site_dir": str(site), "use_directory_urls": True}
+        message = f"Deployed torch {m['torch']} to {m['release']} with scripts/versions.py merge"
+        try:  # a site identical to the one deployed, or a default already set, leaves nothing to commit
+            with commands.deploy(cfg, m["release"], m["torch"].split("+")[0], [ALIAS] if latest else [],
+                                 update_aliases=True, alias_type=commands.AliasType.copy, branch=branch,
+                                 message=message):
+                pass  # built already: mike only commits
+        except GitEmptyCommit:
+            pass
+        if latest:
+            try:
+                commands.set_default(ALIAS, branch=branch, message=f"Set default version to {ALIAS}")
+            except GitEmptyCommit:
+                pass
+    return [m["release"] for m, _ in built]
 
 
-def _run(cmd: list[str], env: dict | None = None) -> None:
-    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+def _run(cmd: list, env: dict | None = None) -> None:
+    subprocess.run([str(c) for c in cmd], cwd=ROOT, env=env, check=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     for command, text in [
-        ("deploy", "build each release with mike into the deploy branch, oldest first"),
-        ("build", "only build each release with --strict into site-releases/<release>/ (what CI checks on a pull request)"),
+        ("deploy", "build each release and merge it into the deploy branch, oldest first"),
+        ("build", f"only build each release with --strict into {BUILT.name}/<release>/ (a CI job per release)"),
         ("venvs", "only create or update each release's environment"),
     ]:
         p = sub.add_parser(command, help=text)
         p.add_argument("only", nargs="*", help="torch releases to do (default: every release in releases.txt)")
-        p.add_argument("--branch", default="gh-pages", help="the deploy branch (default: gh-pages)")
-    deploy_parser = sub.choices["deploy"]
-    deploy_parser.add_argument("--push", action="store_true", help="push the deploy branch to --remote")
-    deploy_parser.add_argument("--remote", default="origin")
+        p.add_argument("--branch", default="gh-pages", help="the deploy branch, to compare with (default: gh-pages)")
+    sub.choices["build"].add_argument("--out", type=Path, default=BUILT, help="where the sites go")
+    sub.add_parser("list", help="print the releases of releases.txt as a JSON list, oldest first (CI's matrix)")
+    merge_parser = sub.add_parser("merge", help="commit sites made by `build` into the deploy branch, runs nothing")
+    merge_parser.add_argument("sites", nargs="+", type=Path, help="built sites, each with its outputs.json")
+    merge_parser.add_argument("--branch", default="gh-pages")
+    for p in (sub.choices["deploy"], merge_parser):
+        p.add_argument("--push", action="store_true", help="push the deploy branch to --remote")
+        p.add_argument("--remote", default="origin")
     args = parser.parse_args()
+    os.chdir(ROOT)  # mike commits to the branch of the repository it runs in
 
     listed = releases()
+    if args.command == "list":
+        print(json.dumps([r.torch for r in listed]))
+        return
+    if args.command == "merge":
+        done = merge(args.sites, args.branch, listed[-1].torch)
+        print(f"versions: merged {', '.join(done)} into {args.branch}", flush=True)
+        _push(args)
+        return
     unknown = set(args.only) - {r.torch for r in listed}
     if unknown:
         parser.error(f"not in releases.txt: {', '.join(sorted(unknown))}")
@@ -139,16 +218,23 @@ def main() -> None:
         try:
             ensure_venv(release)
             ready = time.monotonic()
-            if args.command == "deploy":
-                deploy(release, release == listed[-1], args.branch, args.push, args.remote)
-            elif args.command == "build":  # not into site/: every `mike deploy` builds there and cleans it first
-                build(release, ROOT / "site-releases" / release.name, args.branch)
+            if args.command == "build":
+                build(release, args.branch, args.out)
+            elif args.command == "deploy":
+                merge([build(release, args.branch)], args.branch, listed[-1].torch)
         except subprocess.CalledProcessError as e:
             sys.exit(f"versions: torch {release.torch}: `{Path(e.cmd[0]).name} {e.cmd[1]}` failed "
                      f"(exit status {e.returncode}), see above; later releases were not done")
         done = time.monotonic()
         print(f"versions: torch {release.torch} ({release.name}): environment {ready - start:.0f} s, "
               f"{args.command} {done - ready:.0f} s", flush=True)
+    if args.command == "deploy":
+        _push(args)
+
+
+def _push(args) -> None:
+    if args.push:
+        _run(["git", "push", "--", args.remote, args.branch])
 
 
 if __name__ == "__main__":

@@ -47,6 +47,10 @@ def repo(tmp_path_factory):
     repo = tmp_path_factory.mktemp("repo")
     copy_project(repo, releases=True)
     listed = (ROOT / "releases.txt").read_text().splitlines()
+    # The environment listing's own version lines are noise (releases.scrub); one more line makes the
+    # listing really differ between the two releases, so the what-changed page has something to show.
+    listing = repo / "snippets" / "index" / "environment.py"
+    listing.write_text(listing.read_text() + 'print("built by", torch.__version__.split("+")[0])\n')
     (repo / "releases.txt").write_text("\n".join(x for x in listed if x.split()[:1] and x.split()[0] in RELEASES))
     git(repo, "init", "--quiet", "--initial-branch", "main")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "add", ".")
@@ -64,6 +68,22 @@ def test_versions_json_lists_both_releases_newest_as_latest(repo):
         {"version": "2.13", "title": "2.13.0", "aliases": []},
     ]
     assert 'Redirecting to <a href="latest/">' in git(repo, "show", "gh-pages:index.html")  # the default
+
+
+def test_merging_built_sites_deploys_what_deploy_does(repo):
+    """CI's path: each release built by its own job, then merged by a job that runs nothing else."""
+    built = repo / "site-releases"
+    done = subprocess.run([sys.executable, "scripts/versions.py", "merge", built / "2.14", built / "2.13",
+                           "--branch", "ci-pages"], cwd=repo, env=ENV, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "merged 2.13, 2.14 into ci-pages" in done.stdout  # in release order, whatever order it was given
+    for path in ("versions.json", "index.html", "2.13", "2.14", "latest"):
+        assert git(repo, "rev-parse", f"ci-pages:{path}") == git(repo, "rev-parse", f"gh-pages:{path}"), path
+    not_a_site = repo / "site-releases" / "empty"
+    not_a_site.mkdir()
+    done = subprocess.run([sys.executable, "scripts/versions.py", "merge", not_a_site], cwd=repo, env=ENV,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and f"{not_a_site}: no outputs.json" in done.stderr
 
 
 def test_latest_is_a_copy_not_a_symlink(repo):
@@ -97,7 +117,7 @@ def test_what_changed_shows_a_real_difference(repo):
         entry = changes.select_one("#changed-index-environment")
         assert entry is not None
         diff = entry.find_next("pre").get_text()
-        assert "-torch   2.13.0" in diff and "+torch   2.14.1" in diff
+        assert "-built by 2.13.0" in diff and "+built by 2.14.1" in diff
         # the example itself says so, linking to the difference and to the other release's example
         home = page(repo, f"2.14/{lang}index.html")
         note = home.select_one("#run-environment .memo-output__differs")
@@ -183,19 +203,98 @@ def test_a_warning_stops_the_deploy_and_changes_nothing(repo):
     said = done.stdout + done.stderr
     assert done.returncode != 0
     assert "no-such-page.md" in said and "Aborted with 1 warnings in strict mode" in said
-    assert "versions: torch 2.13.0: `mike deploy` failed" in said
+    assert "versions: torch 2.13.0: `mkdocs build` failed" in said
     assert git(repo, "rev-parse", "gh-pages") == head
 
 
-def test_differences_skip_declared_nondeterminism():
-    def manifest(torch, output, nondeterministic=False, status="ok"):
-        entry = {"status": status, "output": output, "nondeterministic": nondeterministic, "requires": None,
-                 "page": "p/", "anchor": "run-x"}
-        return {"release": releases.name(torch), "torch": torch, "snippets": {"p/x.py": entry}, "claims": {}}
+def manifest(torch, outputs=None, claims=None, **entry):
+    """A release's manifest as its build writes it: `outputs` snippet -> output (None: did not run there)."""
+    def snippet(output):
+        return {"status": "skipped" if output is None else "ok", "output": output or "", "requires": "torch>=2.0",
+                "nondeterministic": False, "page": "p/", "anchor": "run-x"} | entry
+    return {"release": releases.name(torch), "torch": torch, "python": "3.11.7",
+            "snippets": {n: snippet(o) for n, o in (outputs or {}).items()},
+            "claims": {c: {"value": v, "checks": 1} for c, v in (claims or {}).items()}}
 
-    assert releases.differences(manifest("2.14.1", "a"), [manifest("2.13.0", "a")]) == []
-    assert releases.differences(manifest("2.14.1", "1 s", True), [manifest("2.13.0", "2 s", True)]) == []
-    (d,) = releases.differences(manifest("2.14.1", "new\n"), [manifest("2.13.0", "old\n")])
-    assert (d.release, d.kind) == ("2.13", "output") and "-old\n+new" in d.diff
-    (d,) = releases.differences(manifest("2.14.1", "new\n"), [manifest("1.13.1", "", status="skipped")])
-    assert (d.release, d.kind) == ("1.13", "runs")
+
+def test_differences_skip_declared_nondeterminism():
+    assert releases.differences(manifest("2.14.1", {"p/x.py": "a"}), [manifest("2.13.0", {"p/x.py": "a"})]) == []
+    assert releases.differences(manifest("2.14.1", {"p/x.py": "1"}, nondeterministic=True),
+                                [manifest("2.13.0", {"p/x.py": "2"}, nondeterministic=True)]) == []
+    (d,) = releases.differences(manifest("2.14.1", {"p/x.py": "new\n"}), [manifest("2.13.0", {"p/x.py": "old\n"})])
+    assert (d.release, d.kind, d.summary) == ("2.13", "output", "old -> new") and "-old\n+new" in d.diff
+    (d,) = releases.differences(manifest("2.14.1", {"p/x.py": "new\n"}), [manifest("1.13.1", {"p/x.py": None})])
+    assert (d.release, d.kind, d.summary) == ("1.13", "runs", "runs from 2.14 (needs torch>=2.0)")
+
+
+@pytest.mark.parametrize("old, new", [
+    ('…/site-packages/torch/jit/_script.py:1488: FutureWarning: `torch.jit.script` is deprecated.',
+     '…/site-packages/torch/jit/_script.py:1491: FutureWarning: `torch.jit.script` is deprecated.'),
+    ('  File "…/site-packages/torch/nn/modules/module.py", line 1736, in _call_impl',
+     '  File "…/site-packages/torch/nn/modules/module.py", line 1747, in _call_impl'),
+    ("(_export/non_strict_utils.py:1205 in _fakify)", "(_export/non_strict_utils.py:1377 in _fakify)"),
+    ("<function f at 0x7f3a2b1c4d60>", "<function f at 0x7fe01d2a9b80>"),
+    ("step took 12.5 ms, total 1.2 s", "step took 9.1 ms, total 0.9 s"),
+    ("torch   2.13.0+cpu\npython  3.11.7\nnumpy   2.4.6\nthreads 1", "torch   2.14.1\npython  3.11.7\nnumpy   2.4.6\nthreads 1"),
+])
+def test_noise_is_no_change(old, new):
+    assert releases.scrub(old) == releases.scrub(new)
+    assert releases.differences(manifest("2.14.1", {"p/x.py": new}), [manifest("2.13.0", {"p/x.py": old})]) == []
+
+
+@pytest.mark.parametrize("old, new", [
+    ("snippets/p/x.py:8: TracerWarning: converting", "snippets/p/x.py:9: TracerWarning: converting"),  # the snippet's own lines
+    ('  File "snippets/p/x.py", line 8, in <module>', '  File "snippets/p/x.py", line 9, in <module>'),
+    ("# File: snippets/a-b/x.py:13 in forward", "# File: snippets/a-b/x.py:14 in forward"),
+    ("threads 1", "threads 2"),
+    ("tensor([1., 2.])", "tensor([1., 3.])"),
+    ("0x7f", "0x80"),  # too short for an address: a value
+])
+def test_behaviour_is_a_change(old, new):
+    assert releases.scrub(old) != releases.scrub(new)
+
+
+def test_summary_names_what_changed_in_the_first_changed_line():
+    old = "eager: 1\n…/site-packages/torch/jit/_script.py:1488: DeprecationWarning: `torch.jit.script` is deprecated.\n"
+    new = "eager: 1\n…/site-packages/torch/jit/_script.py:1491: FutureWarning: `torch.jit.script` is deprecated.\n"
+    assert releases.summary(releases.scrub(old), releases.scrub(new)) == "`torch.jit.script`: DeprecationWarning -> FutureWarning"
+    assert releases.summary("Module.zero_grad (self, set_to_none: bool = False)",
+                            "Module.zero_grad (self, set_to_none: bool = True)") == "Module.zero_grad: False -> True"
+    assert releases.summary("Optimizer.zero_grad (self, set_to_none: bool = True)",
+                            "Optimizer.zero_grad (self, set_to_none: bool = True) -> None") == \
+        "Optimizer.zero_grad: True -> True) -> None"
+    assert releases.summary("warning: use a", "warning: use b") == "warning: a -> b"
+    assert releases.summary("a\nb", "a\nwarned\nb") == "new: warned"
+    assert releases.summary("a\nwarned\nb", "a\nb") == "gone: warned"
+    assert releases.summary("x", "y" * 200).endswith("…")
+
+
+def sixteen_like():
+    """Four releases, read in no particular order: x.py changes in 2.0 and again in 2.14, y.py runs from 2.13."""
+    return [
+        manifest("2.14.1", {"p/x.py": "c", "p/y.py": "y"}, {"grad": "holds", "script": "does-not-hold"}),
+        manifest("1.13.1", {"p/x.py": "a", "p/y.py": None}, {"grad": "does-not-hold", "script": "holds"}),
+        manifest("2.13.0", {"p/x.py": "b", "p/y.py": "y"}, {"grad": "holds", "script": "does-not-hold"}),
+        manifest("2.0.1", {"p/x.py": "b", "p/y.py": None}, {"grad": "holds", "script": "holds"}),
+    ]
+
+
+def test_steps_newest_first_each_against_the_release_before():
+    found = releases.steps(sixteen_like())
+    assert [(s.older["release"], s.newer["release"]) for s in found] == [("2.13", "2.14"), ("2.0", "2.13"), ("1.13", "2.0")]
+    assert [(d.snippet, d.kind, d.summary) for d in found[0].changes] == [("p/x.py", "output", "b -> c")]
+    assert [(d.snippet, d.kind) for d in found[1].changes] == [("p/y.py", "runs")]
+    assert [(d.snippet, d.release, d.summary) for d in found[2].changes] == [("p/x.py", "1.13", "a -> b")]
+
+
+def test_changed_in_lists_the_releases_where_an_output_differs_from_the_one_before():
+    assert releases.changed_in(sixteen_like()) == {"p/x.py": ["2.0", "2.14"], "p/y.py": ["2.13"]}
+
+
+def test_claim_matrix_and_since_which_release():
+    assert releases.verdicts(sixteen_like())["script"] == {
+        "1.13": "holds", "2.0": "holds", "2.13": "does-not-hold", "2.14": "does-not-hold"}
+    assert releases.verdict_since(sixteen_like()) == {"grad": ("holds", "2.0"), "script": ("does-not-hold", "2.13")}
+    one = [manifest("2.14.1", {}, {"grad": "holds"}), manifest("2.13.0", {}, {})]
+    assert releases.verdicts(one) == {"grad": {"2.13": None, "2.14": "holds"}}
+    assert releases.verdict_since(one) == {"grad": ("holds", "2.14")}

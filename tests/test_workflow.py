@@ -32,15 +32,29 @@ def test_schema_check_catches_a_mistake(tmp_path):
     assert schema_check(broken).returncode != 0
 
 
-def test_one_deploy_at_a_time_with_write_permission_only_there():
+def test_one_job_per_release_and_write_permission_only_where_nothing_runs():
     flow = yaml.safe_load(WORKFLOW.read_text())
     assert flow["permissions"] == {"contents": "read"}
     assert "group" in flow["concurrency"]
-    build, deploy = flow["jobs"]["build"], flow["jobs"]["deploy"]
-    assert "permissions" not in build
-    assert deploy["permissions"] == {"contents": "write"}
+    jobs = flow["jobs"]
+    build, deploy = jobs["build"], jobs["deploy"]
+    assert build["strategy"]["matrix"]["torch"] == "${{ fromJSON(needs.releases.outputs.torch) }}"
+    assert any("versions.py list" in step.get("run", "") for step in jobs["releases"]["steps"])
+    # every job but the merge: the read-only token of the workflow, and no credentials kept in the checkout
+    for job in (jobs["releases"], build):
+        assert "permissions" not in job
+        checkouts = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+        assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
+    assert any(f"versions.py build {MATRIX}" in step.get("run", "") for step in build["steps"])
+    upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == "site-releases/"
+    # the merge: writes, after every build, and runs neither snippets nor MkDocs
+    assert deploy["needs"] == "build" and deploy["permissions"] == {"contents": "write"}
     runs = [step.get("run", "") for step in deploy["steps"]]
+    assert not any("versions.py build" in r or "versions.py deploy" in r or "-r requirements.txt" in r for r in runs)
     fetch = next(i for i, r in enumerate(runs) if "git fetch origin gh-pages" in r)
-    push = next(i for i, r in enumerate(runs) if "versions.py deploy --push" in r)
-    assert fetch < push
-    assert any("versions.py build" in step.get("run", "") for step in build["steps"])  # --strict, per release
+    merge = next(i for i, r in enumerate(runs) if "versions.py merge" in r and "--push" in r)
+    assert fetch < merge
+
+
+MATRIX = "${{ matrix.torch }}"

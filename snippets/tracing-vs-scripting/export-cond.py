@@ -1,4 +1,4 @@
-# memo: requires torch>=2.5
+# memo: requires torch>=2.2
 import torch
 
 

@@ -1,4 +1,4 @@
-# memo: requires torch>=2.13
+# memo: requires torch>=2.8
 # memo: raises GuardOnDataDependentSymNode
 import logging
 

@@ -1,4 +1,4 @@
-# Each worker reports its process id with every sample; three epochs over the same loader.
+# The worker reports its process id with every sample; three epochs over the same loader.
 import os
 
 from torch.utils.data import DataLoader, Dataset
@@ -14,6 +14,6 @@ class WhoLoads(Dataset):
 
 if __name__ == "__main__":  # needed wherever workers start by spawn or forkserver
     for persistent in (False, True):
-        loader = DataLoader(WhoLoads(), batch_size=2, num_workers=2, persistent_workers=persistent)
+        loader = DataLoader(WhoLoads(), batch_size=2, num_workers=1, persistent_workers=persistent)
         pids = {int(pid) for epoch in range(3) for batch in loader for pid in batch}
-        print(f"persistent_workers={persistent!s:5}: 3 epochs loaded by {len(pids)} worker processes")
+        print(f"persistent_workers={persistent!s:5}: 3 epochs loaded by {len(pids)} worker process(es)")

@@ -14,8 +14,11 @@ def train(set_to_none):
         loss = used(x).sum() + (unused_later(x).sum() if step == 0 else 0)
         loss.backward()
         optimizer.step()
-    print(f"set_to_none={set_to_none!s:5} .grad of the head after the last step:",
-          unused_later.weight.grad)
+        if step == 0:
+            after_first_step = unused_later.weight.detach().clone()
+    moved = not torch.equal(unused_later.weight, after_first_step)
+    print(f"set_to_none={set_to_none!s:5} the head's .grad after the last step: {unused_later.weight.grad}",
+          f"| its weights moved after the first step: {moved}")
     return unused_later.weight.detach()
 
 

@@ -2,8 +2,7 @@
 # only t() / permute() move them.
 import torch
 
-x = torch.tensor([[1, 2, 3],
-                  [10, 20, 30]])  # batch 0: 1, 2, 3; batch 1: 10, 20, 30
+x = torch.tensor([[1, 2, 3], [10, 20, 30]])  # batch 0: 1, 2, 3; batch 1: 10, 20, 30
 
 wrong = x.view(3, 2)  # the right shape, the wrong elements
 right = x.t()  # also x.permute(1, 0) or x.transpose(0, 1)

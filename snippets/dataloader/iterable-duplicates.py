@@ -18,9 +18,10 @@ class ShardedStream(Stream):
         return iter(range(info.id, self.n, info.num_workers))
 
 
-for dataset in (Stream(6), ShardedStream(6)):
-    batches = [batch.tolist() for batch in DataLoader(dataset, batch_size=3, num_workers=2)]
-    items = [item for batch in batches for item in batch]
-    name = type(dataset).__name__
-    print(f"{name:13s} batches: {batches}")
-    print(f"{name:13s} {len(items)} items, duplicates: {len(items) != len(set(items))}")
+if __name__ == "__main__":  # needed wherever workers start by spawn or forkserver
+    for dataset in (Stream(6), ShardedStream(6)):
+        batches = [batch.tolist() for batch in DataLoader(dataset, batch_size=3, num_workers=2)]
+        items = [item for batch in batches for item in batch]
+        name = type(dataset).__name__
+        print(f"{name:13s} batches: {batches}")
+        print(f"{name:13s} {len(items)} items, duplicates: {len(items) != len(set(items))}")

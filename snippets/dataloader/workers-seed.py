@@ -1,6 +1,7 @@
 # memo: nondeterministic
 import random
 
+import numpy as np
 import torch
 from torch.utils.data import DataLoader, get_worker_info
 
@@ -14,8 +15,9 @@ class Noisy(torch.utils.data.Dataset):
     def __len__(self):
         return 4
 
-    def __getitem__(self, index):  # random augmentation stand-in: Python's `random` in the worker
-        return f"sample {index}, worker {get_worker_info().id}, noise {random.random():.3f}"
+    def __getitem__(self, index):  # random augmentation stand-ins: Python's `random` and NumPy in the worker
+        worker = get_worker_info().id
+        return f"sample {index}, worker {worker}, random {random.random():.3f}, numpy {np.random.rand():.3f}"
 
 
 def load(seed):
@@ -26,6 +28,7 @@ def load(seed):
     return [batch for batch in loader]
 
 
-first = load(seed=0)
-print(*first, sep="\n")
-print("same generator seed, same noise:", load(seed=0) == first)
+if __name__ == "__main__":  # needed wherever workers start by spawn or forkserver: see the page
+    first = load(seed=0)
+    print(*first, sep="\n")
+    print("same generator seed, same noise:", load(seed=0) == first)

@@ -1,3 +1,4 @@
+# memo: fact zero-grad-sets-none: model.weight.grad is None
 import inspect
 
 import torch
@@ -10,5 +11,5 @@ print("Module.zero_grad   ", inspect.signature(torch.nn.Module.zero_grad))
 
 model(torch.randn(4, 3)).sum().backward()
 print("before zero_grad(): grad is None =", model.weight.grad is None)
-optimizer.zero_grad()  # default set_to_none=True: the memo's loop
+optimizer.zero_grad()  # with its default set_to_none
 print("after zero_grad():  grad is None =", model.weight.grad is None)

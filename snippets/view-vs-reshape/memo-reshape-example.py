@@ -3,6 +3,8 @@
 # memo: check permute-view-only-shape: a.data_ptr() != b.data_ptr()
 # memo: check reshape-independent: bool((b == 0).all())
 # memo: check reshape-memo-example: b.tolist() == [[0, 0, 0], [0, 0, 0]]
+# memo: fact memo-reshape-b-ones: bool((b == 1).all())
+# memo: fact memo-reshape-same-address: a.data_ptr() == b.data_ptr()
 import torch
 
 a = torch.zeros((3, 2))

@@ -2,6 +2,7 @@
 # memo: check reshape-copies: a.data_ptr() != b.data_ptr()
 # memo: check permute-view-only-shape: a.data_ptr() != b.data_ptr()
 # memo: check reshape-independent: bool((b == 0).all())
+# memo: fact transposed-reshape-copies: a.data_ptr() != b.data_ptr() and bool((b == 0).all())
 import torch
 
 a = torch.zeros((3, 2))

@@ -1,6 +1,8 @@
 # The memo's view example, as written.
 # memo: check view-shares-memory: a.data_ptr() == b.data_ptr()
 # memo: check view-follows-original: bool((b == 1).all())
+# memo: fact view-b-ones: bool((b == 1).all())
+# memo: fact view-same-address: a.data_ptr() == b.data_ptr()
 import torch
 
 a = torch.zeros((3, 2))

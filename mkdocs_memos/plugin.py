@@ -331,7 +331,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             if len(b.manifests) > 1:
                 value, release = releases.verdict_since(b.manifests)[d.arg]
                 since = history.since(value, release, b.manifests[0]["release"], lang)
-            return render.claim(d.arg, b.site.words(d.arg, lang), b.verdicts.get(d.arg), lang, since)
+            return render.claim(d.arg, b.site.words(d.arg, lang), b.verdicts.get(d.arg), lang, self._torch(), since)
         if d.kind == "matrix":
             return self._matrix(page.url, lang, config.nav)
         rows = [(*row, b.verdicts.get(row[0])) for row in b.site.claim_rows(site.nav_order(config.nav), lang, page.url)]

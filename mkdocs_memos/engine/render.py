@@ -138,8 +138,9 @@ def location(snippet: Snippet, result: Result) -> str:
     return f"{snippet.display_path}:{result.line}" if result.line else snippet.display_path
 
 
-def claim(claim_id: str, words: str, verdict: Verdict | None, lang: str, since: str = "") -> str:
-    """`since`: HTML saying since which release the verdict is what it is (history.since)."""
+def claim(claim_id: str, words: str, verdict: Verdict | None, lang: str, torch: str, since: str = "") -> str:
+    """`torch`: the release the verdict is for; `since`: HTML saying since which release the verdict is what
+    it is (history.since)."""
     t = LABELS[lang]
     verdict = verdict or Verdict(claim_id)
     items = "".join(
@@ -151,7 +152,7 @@ def claim(claim_id: str, words: str, verdict: Verdict | None, lang: str, since: 
     return (
         f'<div class="admonition {VERDICT_STYLE[verdict.value]} memo-claim" id="claim-{claim_id}" '
         f'data-verdict="{verdict.value}">'
-        f'<p class="admonition-title">{escape(t["claim"])}: {escape(t[verdict.value])}</p>'
+        f'<p class="admonition-title">{escape(t["claim"])}: {escape(t[verdict.value])} · torch {escape(torch)}</p>'
         f"<p>«{escape(words)}»</p>"
         + (f'<p class="memo-claim__why">{escape(why)}</p>' if why else "")
         + f"<ul>{items}</ul>{since}</div>"

@@ -20,6 +20,7 @@ on_post_build (the manifest); on_build_error (empty the site); on_shutdown.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -41,7 +42,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from packaging.version import Version
 
-from mkdocs_memos import shims, site
+from mkdocs_memos import incremental, shims, site
 from mkdocs_memos.engine import claims, directives, notebook, releases, render, runner, translations
 
 log = logging.getLogger("mkdocs.plugins.memos")
@@ -92,9 +93,16 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         self.build: Build | None = None
         self.language = Language()
         self.site_dir: str | None = None
+        # Kept across `mkdocs serve` rebuilds: what an edit leaves unchanged is not made again.
+        self.templates = incremental.Templates()
+        self.renders = incremental.Renders()
+        self.written = incremental.Written()
+        self.search_entries = incremental.SearchEntries()
 
     def on_startup(self, command, dirty):
         self.serving = command == "serve"
+        if self.serving:
+            self.templates.compile_notebook_templates_once()
         shims.quiet_jupyter()
 
     def on_shutdown(self):
@@ -226,9 +234,15 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         if page.file.src_uri in self.language.notebooks:
             b = self._results()
             source, lang = self.language.notebooks.pop(page.file.src_uri)
-            nb = notebook.build(source.title, source.body, lang, Version(version("torch")).public,
-                                b.site.snippets, b.results)
-            nbformat.write(nb, Path(self.notebook_dir.name, page.file.src_uri))
+            runs = [d.arg for d in source.directives if d.kind == "run"]
+            inputs = (source.title, source.body, lang, Version(version("torch")).public,
+                      {n: b.site.snippets[n] for n in runs if n in b.site.snippets},
+                      {n: dataclasses.replace(b.results[n], seconds=0, cached=False) for n in runs if n in b.results})
+            path = Path(self.notebook_dir.name, page.file.src_uri)
+            if self.written.changed(path, inputs):
+                nbformat.write(notebook.build(*inputs), path)
+        elif self.serving:
+            self.renders.reuse(page, config, files)
         return page
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -272,6 +286,9 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         return render.claims_table(rows, self._torch(), lang)
 
     def on_env(self, env, config, files):
+        env.bytecode_cache = self.templates
+        if self.serving:
+            self.search_entries.install(config.plugins.get("material/search"))
         b = self._results()
         if b.failures and not self.serving and not self._nested(config):
             raise PluginError("snippets failed:\n" + "\n".join(f"  {f}" for f in b.failures))

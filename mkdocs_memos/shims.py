@@ -105,4 +105,5 @@ def relative_language_links(output: str, page_url: str, site_url: str | None) ->
             return m[0]
         return m[1] + site.relative(m[2][len(prefix):], page_url) + m[3]
 
-    return LANGUAGE_LINK.sub(relative, HEAD_ALTERNATE.sub("", output))
+    head, end, body = output.partition("</head>")  # not the whole page: a notebook's is megabytes
+    return LANGUAGE_LINK.sub(relative, HEAD_ALTERNATE.sub("", head) + end + body)

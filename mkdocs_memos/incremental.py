@@ -85,6 +85,7 @@ class Renders:
     def __init__(self):
         self.made: dict[str, Render] = {}  # key -> the render
         self.keys: dict[tuple, str] = {}  # (page src, url) -> its key when last converted
+        self.converted: list[str] = []  # the urls of the pages converted since `done` was last called
 
     def reuse(self, page: Page, config, files) -> None:
         """Make `page.render` reuse the last conversion of the same Markdown. Called before MkDocs renders the
@@ -102,6 +103,7 @@ class Renders:
                 renders.made.pop(renders.keys.get((self.file.src_uri, self.url)), None)  # its previous state
                 renders.made[key] = made
                 renders.keys[self.file.src_uri, self.url] = key
+                renders.converted.append(self.url)
                 return
             self.content, self.toc, self._title_from_render = made.content, made.toc, made.title
             self.present_anchor_ids = made.anchors
@@ -109,6 +111,10 @@ class Renders:
                 self.links_to_anchors = {files.get_file_from_path(src): links for src, links in made.links.items()}
 
         page.render = types.MethodType(render, page)
+
+    def done(self) -> list[str]:
+        converted, self.converted = self.converted, []
+        return converted
 
     @staticmethod
     def _key(page: Page, config, files) -> str:
@@ -122,12 +128,18 @@ class Written:
 
     def __init__(self):
         self.keys: dict[Path, str] = {}
+        self.written: list[Path] = []  # since `done` was last called
+
+    def done(self) -> list[Path]:
+        written, self.written = self.written, []
+        return written
 
     def changed(self, path: Path, inputs) -> bool:
         key = _digest(repr(inputs))
         if self.keys.get(path) == key and path.exists():
             return False
         self.keys[path] = key
+        self.written.append(path)
         return True
 
 

@@ -328,6 +328,10 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         return shims.relative_language_links(output, page.url, config.site_url)
 
     def on_post_build(self, config):
+        if self.serving:  # what this rebuild made again, for the contributor watching it (and tests)
+            pages, notebooks = self.renders.done(), self.written.done()
+            log.info(f"memos: converted {len(pages)} pages ({', '.join(pages)}) and wrote {len(notebooks)} notebooks "
+                     f"({', '.join(str(p.relative_to(self.notebook_dir.name)) for p in notebooks)})")
         b = self._results()
         with open(Path(config.site_dir) / releases.MANIFEST, "w", encoding="utf-8") as f:
             json.dump(b.manifest, f, ensure_ascii=False, indent=1)

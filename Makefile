@@ -16,7 +16,7 @@ build: $(VENV)/.site  ## the static site in site/, every example executed (or ca
 test: $(VENV)/.site $(VENV)/.test browser node_modules/.installed $(VENV)/.bench  ## every test
 	$(PY) -m pytest
 
-bench: $(VENV)/.site $(VENV)/.bench  ## measure build speed against the limit; writes BENCHMARKS.md and README's table
+bench: $(VENV)/.site $(VENV)/.bench browser node_modules/.installed  ## measure build speed against the limit; writes BENCHMARKS.md and README's table
 	$(PY) scripts/bench.py --out BENCHMARKS.md --readme README.md
 
 versions: $(VENV)/.site  ## one site per release of releases.txt, deployed with mike into the local gh-pages (PUSH=1: and pushed)

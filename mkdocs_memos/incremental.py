@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from nbconvert.exporters.templateexporter import TemplateExporter
 from mkdocs.structure.pages import Page
 
 
@@ -57,6 +56,8 @@ class Templates(jinja2.BytecodeCache):
     def compile_notebook_templates_once(self) -> None:
         """nbconvert 7 makes a Jinja environment for each notebook it converts, and mkdocs-jupyter 0.26.3 a
         converter for each notebook: its templates were compiled again for every notebook that changed."""
+        from nbconvert.exporters.templateexporter import TemplateExporter  # serve only: a build need not load it
+
         create = TemplateExporter._create_environment
         templates = self
 

@@ -98,6 +98,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         self.renders = incremental.Renders()
         self.written = incremental.Written()
         self.search_entries = incremental.SearchEntries()
+        self.aside: dict = {}  # notebook src -> its HTML, while the search plugin runs (shims.content_aside)
 
     def on_startup(self, command, dirty):
         self.serving = command == "serve"
@@ -298,7 +299,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         return env
 
     @event_priority(100)  # before the search plugin indexes page.content: outputs and verdicts are searchable
-    def on_page_context(self, context, page, config, nav):
+    def _page_context(self, context, page, config, nav):
         blocks = self.language.blocks.pop(page.file.src_uri, [])
         if blocks:  # a notebook page is megabytes of HTML: not worth a scan for placeholders it cannot hold
             page.content = PLACEHOLDER.sub(lambda m: blocks[int(m[1])](), page.content)
@@ -310,6 +311,20 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             for p in problems:
                 log.error(p)
         return context
+
+    @event_priority(1)  # just before the search plugin's
+    def _notebook_aside(self, context, page, config, nav):
+        if page.file.src_uri.endswith(".ipynb"):
+            shims.content_aside(page, self.aside)
+        return context
+
+    @event_priority(-1)  # just after it
+    def _notebook_back(self, context, page, config, nav):
+        if page.file.src_uri.endswith(".ipynb"):
+            shims.content_back(page, self.aside)
+        return context
+
+    on_page_context = CombinedEvent(_page_context, _notebook_aside, _notebook_back)
 
     def on_page_content(self, html, page, config, files):
         links = self.language.links.get(page.file.src_uri)

@@ -121,7 +121,9 @@ class Bench:
             sites.jupyter(self.project, self.tmp / "jupyter")
             self.record("jupyter", self.build(self.tmp / "jupyter", strict=False))
         self.load_after = os.getloadavg()  # before Lighthouse, which is not part of the build figures
-        return self.table() + (self.lighthouse() if self.args.lighthouse_pages != 0 else "")
+        table = self.table()
+        self.step("the build figures, before Lighthouse scores the pages:\n" + table)
+        return table + (self.lighthouse() if self.args.lighthouse_pages != 0 else "")
 
     # --- measurements ---------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ MKDOCS := $(VENV)/bin/mkdocs
 # Material 9.8 prints a banner about MkDocs 2 at every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test bench versions versions-serve clean browser
+.PHONY: serve build test test-fast bench versions versions-serve clean browser
 
 serve: $(VENV)/.site  ## build with execution, serve on http://127.0.0.1:8000 with live reload
 	$(MKDOCS) serve --dev-addr 127.0.0.1:8000 --livereload
@@ -15,6 +15,9 @@ build: $(VENV)/.site  ## the static site in site/, every example executed (or ca
 
 test: $(VENV)/.site $(VENV)/.test browser node_modules/.installed $(VENV)/.bench  ## every test
 	$(PY) -m pytest
+
+test-fast: $(VENV)/.site $(VENV)/.test  ## the fast tier: engine, site model and shims, no site build (under 30 s)
+	$(PY) -m pytest -m fast
 
 bench: $(VENV)/.site $(VENV)/.bench browser node_modules/.installed  ## measure build speed against the limit; writes BENCHMARKS.md and README's table
 	$(PY) scripts/bench.py --out BENCHMARKS.md --readme README.md

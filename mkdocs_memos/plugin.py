@@ -43,7 +43,7 @@ from mkdocs.structure.files import File, Files
 from packaging.version import Version
 
 from mkdocs_memos import incremental, shims, site
-from mkdocs_memos.engine import claims, directives, notebook, releases, render, runner, translations
+from mkdocs_memos.engine import anchors, claims, directives, notebook, releases, render, runner, translations
 
 log = logging.getLogger("mkdocs.plugins.memos")
 PLACEHOLDER = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
@@ -70,6 +70,9 @@ class Build:
     results: dict = field(default_factory=dict)  # snippet name -> runner.Result
     verdicts: dict = field(default_factory=dict)  # claim -> claims.Verdict
     failures: list[str] = field(default_factory=list)
+    reported: int = 0  # failures already raised or logged
+    facts: dict = field(default_factory=dict)  # fact name -> the value this release's run recorded
+    unrun: dict = field(default_factory=dict)  # fact name -> why its snippet did not run on this release
     manifest: dict = field(default_factory=dict)  # this build's outputs, see engine/releases.py
     older: list = field(default_factory=list)  # manifests of older deployed releases, newest first
     differences: dict = field(default_factory=dict)  # snippet name -> [releases.Difference]
@@ -164,6 +167,11 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         batch, b.batch = b.batch, None
         b.results, summary = batch.wait()
         b.verdicts = claims.verdicts(b.site.snippets, b.results)
+        for name, result in b.results.items():
+            for f in b.site.snippets[name].facts:
+                if result.status != "ok":
+                    b.unrun[f.name] = f"{b.site.snippets[name].display_path}: {result.message}"
+            b.facts.update((f["name"], f["value"]) for f in result.facts)
         log.info(f"memos: {summary}")
         self._compare_releases(b)
         b.failures = list(b.site.problems.values()) + [
@@ -235,13 +243,15 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         if page.file.src_uri in self.language.notebooks:
             b = self._results()
             source, lang = self.language.notebooks.pop(page.file.src_uri)
+            body = "\n".join(self._bind(source, lang)[0]) + "\n"
             runs = [d.arg for d in source.directives if d.kind == "run"]
-            inputs = (source.title, source.body, lang, Version(version("torch")).public,
+            inputs = (source.title, body, lang, Version(version("torch")).public,
                       {n: b.site.snippets[n] for n in runs if n in b.site.snippets},
                       {n: dataclasses.replace(b.results[n], seconds=0, cached=False) for n in runs if n in b.results})
+            page_id = b.site.page_id(source.stem)
             path = Path(self.notebook_dir.name, page.file.src_uri)
-            if self.written.changed(path, inputs):
-                nbformat.write(notebook.build(*inputs), path)
+            if self.written.changed(path, (inputs, page_id)):  # else mkdocs-jupyter's cache has its HTML
+                nbformat.write(notebook.build(*inputs, page_id=page_id), path)
         elif self.serving:
             self.renders.reuse(page, config, files)
         return page
@@ -255,6 +265,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             return markdown
         lang = config.theme["language"]
         source = self.build.site.pages[src]
+        lines, notes = self._bind(source, lang)
         blocks: list = []
         self.language.blocks[src] = blocks
 
@@ -262,16 +273,64 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             problem = self.build.site.problems.get(source.at(d))
             if problem:
                 return render.error(problem, "", lang)
+            if d.kind in ("if", "else", "end", "assert"):
+                return notes.get(d.line, "")
             if d.kind == "changes":  # Markdown (headings in the table of contents, highlighted diffs): made now
                 return self._changes(page.url, lang)
             blocks.append(lambda: self._block(d, page, config))  # rendered once the results are in
             placeholder = f"@@memo-output-{len(blocks) - 1}@@\n"
             return f"{render.source(self.build.site.snippets[d.arg])}\n\n{placeholder}" if d.kind == "run" else placeholder
 
-        problems = [f"{where}: {message}" for where, message in self.build.site.problems.items()
+        shown = [d for d in source.directives if lines[d.line - 1] or d.kind in ("if", "else", "end", "assert")]
+        problems = [message for where, message in self.build.site.problems.items()
                     if where.page == src and not any(source.at(d) == where for d in source.directives)]
         notices = "".join(render.error(p, "", lang) + "\n\n" for p in problems)
-        return self._translation_notice(Path(config.docs_dir), source, lang) + notices + directives.expand(markdown, source.directives, directive)
+        markdown = directives.expand("\n".join(lines) + "\n", shown, directive)
+        markdown = anchors.with_h1_id(markdown, self.build.site.page_id(source.stem))  # one id in both languages
+        return self._translation_notice(Path(config.docs_dir), source, lang) + notices + markdown
+
+    def _bind(self, source: site.Page, lang: str) -> tuple[list[str], dict[int, str]]:
+        """The page's Markdown lines with the branches this release does not take left blank, and what goes
+        in place of the lines of `{{ if }}`/`{{ assert }}` that need saying (by line): a passage whose evidence
+        did not run here, an assertion that does not hold (which also stops the build)."""
+        lines = source.body.splitlines()
+        if not (source.blocks or source.asserts):
+            return lines, {}
+        b = self._results()  # the branches depend on this release's runs
+        notes = {}
+        for block in source.blocks:
+            taken, missing = self._answer(block.condition)
+            if taken is None:
+                text = render.LABELS[lang]["unbound"].format(
+                    snippets=", ".join(sorted({m.split(":")[0] for m in missing})), torch=self.runner.torch,
+                    reasons="; ".join(missing))
+                notes[block.start.line] = f'!!! note ""\n    {text}'
+            for n in block.hidden(taken):
+                lines[n - 1] = ""
+        for d, condition in source.asserts:
+            if any(block.start.line < d.line < block.end.line and not lines[d.line - 1] for block in source.blocks):
+                continue  # in a branch this release does not take
+            taken, missing = self._answer(condition)
+            if not taken:
+                where = source.at(d)
+                why = f"its evidence did not run: {'; '.join(missing)}" if missing else self._facts_shown(condition)
+                failure = f"{where}: '{{{{ assert {d.arg} }}}}' does not hold on torch {self.runner.torch} ({why})"
+                if failure not in b.failures:
+                    b.failures.append(failure)
+                notes[d.line] = render.error(failure, "", lang)
+        return lines, notes
+
+    def _answer(self, condition) -> tuple[bool | None, list[str]]:
+        """Whether `condition` holds on this release; None, with the reasons, when a fact it names is missing."""
+        b = self.build
+        missing = [b.unrun[f] for f in condition.facts if f in b.unrun]
+        if missing:
+            return None, missing
+        return condition.holds(self.runner.torch, b.facts), []
+
+    def _facts_shown(self, condition) -> str:
+        facts = ", ".join(f"{f} = {self.build.facts[f]!r}" for f in condition.facts)
+        return f"torch {self.runner.torch}" + (f"; {facts}" if facts else "")
 
     def _block(self, d: directives.Directive, page, config) -> str:
         b, lang = self.build, config.theme["language"]
@@ -291,11 +350,11 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         if self.serving:
             self.search_entries.install(config.plugins.get("material/search"))
         b = self._results()
-        if b.failures and not self.serving and not self._nested(config):
-            raise PluginError("snippets failed:\n" + "\n".join(f"  {f}" for f in b.failures))
-        if not self._nested(config):
-            for f in b.failures:
-                log.error(f)
+        new, b.reported = b.failures[b.reported:], len(b.failures)
+        if new and not self.serving:
+            raise PluginError("snippets failed:\n" + "\n".join(f"  {f}" for f in new))
+        for f in new:
+            log.error(f)
         return env
 
     @event_priority(100)  # before the search plugin indexes page.content: outputs and verdicts are searchable
@@ -327,6 +386,8 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     on_page_context = CombinedEvent(_page_context, _notebook_aside, _notebook_back)
 
     def on_page_content(self, html, page, config, files):
+        if page.file.src_uri.endswith(".ipynb"):
+            html = notebook.with_heading_ids(html)  # the page's ids, not nbconvert's slugs of each language
         links = self.language.links.get(page.file.src_uri)
         if not links:
             return html

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from mkdocs_memos.engine import anchors, directives, snippet
+from mkdocs_memos.engine import anchors, conditions, directives, snippet
+from mkdocs_memos.engine.conditions import Block, Condition
 from mkdocs_memos.engine.directives import Directive
 from mkdocs_memos.engine.releases import Difference
 from mkdocs_memos.engine.render import anchor, change_anchor
@@ -96,6 +97,8 @@ class Page:
     body: str  # what MkDocs renders: the file without its front matter
     offset: int  # lines of the file before `body`
     directives: list[Directive]  # parsed once, with lines counted in `body`
+    blocks: list[Block] = field(default_factory=list)  # {{ if }} … {{ end }}
+    asserts: list[tuple[Directive, Condition]] = field(default_factory=list)
 
     @property
     def lang(self) -> str:
@@ -132,14 +135,16 @@ class Site:
         for path in sorted(docs.rglob("*.md")):
             src = path.relative_to(docs).as_posix()
             site.add(src, path.read_text(encoding="utf-8"), snippets_dir)
+        site.check_facts()
         return site
 
     def add(self, src: str, text: str, snippets_dir: Path) -> Page:
         meta, body, offset = split_front_matter(text)
         page = Page(src, text, meta, body, offset, list(directives.find(body)))
         self.pages[src] = page
-        for line, message in directives.problems(body):
-            self.problems[Include(src, line + offset)] = message
+        page.blocks, bad = conditions.blocks(page.directives, body)
+        for line, message in directives.problems(body) + bad:
+            self.problems[Include(src, line + offset)] = f"{Include(src, line + offset)}: {message}"
         for d in page.directives:
             where = page.at(d)
             try:
@@ -148,17 +153,44 @@ class Site:
                     self.includes.setdefault(d.arg, []).append(where)
                 elif d.kind == "claim" and d.arg not in page.claims:
                     raise ValueError(f"claim '{d.arg}' is not in this page's front matter 'claims:'")
+                elif d.kind == "assert":
+                    page.asserts.append((d, conditions.parse(d.arg)))
             except snippet.SnippetError as e:
                 self.problems[where] = f"{e} (included by {where})"
             except (OSError, ValueError) as e:
                 self.problems[where] = f"{where}: {e}"
         return page
 
+    def facts(self) -> dict[str, str]:
+        """Every fact a snippet records -> the snippet's name."""
+        return {f.name: name for name, s in self.snippets.items() for f in s.facts}
+
+    def check_facts(self) -> None:
+        """Once every page is scanned: a condition naming a fact no snippet records, or a fact recorded by two
+        snippets, is a problem where it is written."""
+        owners: dict[str, list[str]] = {}
+        for name, s in self.snippets.items():
+            for f in s.facts:
+                owners.setdefault(f.name, []).append(name)
+        for page in self.pages.values():
+            written = [(b.start, b.condition) for b in page.blocks] + page.asserts
+            for d, condition in written:
+                for fact in condition.facts:
+                    where = page.at(d)
+                    if fact not in owners:
+                        self.problems[where] = f"{where}: no snippet records the fact '{fact}' (# memo: fact {fact}: …)"
+                    elif len(owners[fact]) > 1:
+                        self.problems[where] = f"{where}: the fact '{fact}' is recorded by {' and '.join(owners[fact])}"
+
     def page(self, page_stem: str, lang: str) -> Page | None:
         """The page in `lang`, or the Korean page that static-i18n shows in its place."""
         suffix = "" if lang == DEFAULT_LANGUAGE else f".{lang}"
         name = page_stem or "index"
         return self.pages.get(f"{name}{suffix}.md") or self.pages.get(f"{name}.md")
+
+    def page_id(self, page_stem: str) -> str:
+        """The id of a page's h1, the same in both languages (and on its notebook page): the Korean page's."""
+        return anchors.h1_id(self.page(page_stem, DEFAULT_LANGUAGE).body, page_stem or "index")
 
     def words(self, claim: str, lang: str) -> str:
         """A claim's words in `lang`, else in Korean."""

@@ -103,7 +103,7 @@ class Bench:
             self.limit()
             self.cold()
             if rep == 0:
-                sites.static(self.project, self.tmp / "static", self.cache)
+                sites.static(self.project, self.tmp / "static", self.cache, built=self.tmp / "site")
                 self.build(self.tmp / "static")  # not timed: fills its mkdocs-jupyter cache, as the cold build did
             self.record("warm", self.build(self.project))
             self.record("static", self.build(self.tmp / "static"))

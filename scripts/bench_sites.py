@@ -20,13 +20,8 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.structure.files import get_files  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from importlib.metadata import version  # noqa: E402
-
-import nbformat  # noqa: E402
-from packaging.version import Version  # noqa: E402
-
 from mkdocs_memos import site  # noqa: E402
-from mkdocs_memos.engine import directives, notebook  # noqa: E402
+from mkdocs_memos.engine import directives  # noqa: E402
 from scripts.project import copy_project  # noqa: E402
 
 # The memos plugin's entry in mkdocs.yml, down to the next blank line.
@@ -51,10 +46,10 @@ def subject(dest: Path, limit: int | None = None) -> list[str]:
     return [name for name in included if name in kept]
 
 
-def static(project: Path, dest: Path, cache: Path) -> None:
-    """`project` with every directive replaced by what the real plugin renders from the cached outputs, each
-    page's notebook made by the real plugin, and without the plugin: the plain MkDocs build of the same site.
-    A hook (bench_plain_hook.py) hands the notebooks to mkdocs-jupyter as the plugin does, with no engine."""
+def static(project: Path, dest: Path, cache: Path, built: Path) -> None:
+    """`project` with every directive replaced by what the real plugin renders from the cached outputs, and
+    without the plugin: the plain MkDocs build of the same site. Its notebooks are those of `built`, a build
+    of `project`; a hook (bench_plain_hook.py) hands them to mkdocs-jupyter as the plugin does, with no engine."""
     shutil.copytree(project, dest, ignore=shutil.ignore_patterns("__pycache__", ".cache"))
     os.environ["MEMOS_CACHE"] = str(cache)
     config = load_config(str(project / "mkdocs.yml"))
@@ -78,27 +73,23 @@ def static(project: Path, dest: Path, cache: Path) -> None:
             plugin.on_page_context({}, page, config, None)  # the outputs and verdicts in place of placeholders
             head = page.file.content_string[: len(page.file.content_string) - len(page.markdown)]
             (dest / "docs" / page.file.src_uri).write_text(head + page.content, encoding="utf-8")
-        _notebooks(plugin, config.plugins["i18n"].build_languages, dest / NOTEBOOKS)
     finally:
         config.plugins.on_shutdown()
+    _notebooks(built, dest / NOTEBOOKS)
     _without_plugin(dest)
     shutil.copy(PLAIN_HOOK, dest / PLAIN_HOOK.name)
     with open(dest / "mkdocs.yml", "a", encoding="utf-8") as f:
         f.write(f"hooks:\n  - {PLAIN_HOOK.name}\n")
 
 
-def _notebooks(plugin, languages: list[str], dest: Path) -> None:
-    """Each page's notebook in each language, as the plugin makes it (from the page static-i18n shows in that
-    language), at the path static-i18n gives it."""
-    b = plugin.build
-    torch = Version(version("torch")).public
-    for stem in sorted({p.stem for p in b.site.pages.values()}):
-        for lang in languages:
-            page = b.site.page(stem, lang)
-            if any(d.kind == "run" for d in page.directives):
-                path = dest / site.url("notebooks", lang) / f"{stem or 'index'}.ipynb"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                nbformat.write(notebook.build(page.title, page.body, lang, torch, b.site.snippets, b.results), path)
+def _notebooks(built: Path, dest: Path) -> None:
+    """The notebooks of a build of the real site (include_source copies each next to its page), at the paths
+    static-i18n gives them: the very files the plugin made."""
+    for path in sorted(built.rglob("*.ipynb")):
+        rel = path.relative_to(built)  # [en/]notebooks/<page>/<page>.ipynb
+        target = dest / rel.parent.parent / rel.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
 
 
 def markdown_exec(project: Path, dest: Path) -> None:

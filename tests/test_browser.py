@@ -7,6 +7,7 @@ the page works offline and leaks nothing to third parties.
 from __future__ import annotations
 
 import functools
+import struct
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
-from mkdocs_memos.engine import directives
+from mkdocs_memos.engine import directives, notebook, render
 from tests.conftest import ROOT
 from tests.test_site import PAGES
 
@@ -109,7 +110,15 @@ def test_example_source_output_and_copy_button(reader, site, lang):
     snippet = first_snippet(PAGE)
     page = reader.open(path(PAGE, lang))
     block = page.locator(".highlight", has=page.locator(f"text={snippet.relative_to(ROOT).as_posix()}"))
-    expect(block.locator("code")).to_have_text(snippet.read_text("utf-8").rstrip())
+    # Shown and copied without its `# memo:` lines, its lines numbered as in the file (tracebacks cite those).
+    source = snippet.read_text("utf-8")
+    shown = notebook.shown_source(source)
+    assert shown != source.rstrip(), "the first snippet of the page has no # memo: line to hide"
+    assert block.locator("code").inner_text().strip("\n") == shown
+    numbers = block.locator(".linenos").evaluate_all(
+        "spans => spans.filter(s => s.offsetParent !== null).map(s => Number(s.dataset.linenos))")
+    hidden = render.option_lines(source)
+    assert numbers == [n for n, _ in enumerate(source.rstrip().splitlines(), 1) if n not in hidden]
     output = page.locator(f"#run-{snippet.stem} pre")
     expected = static(site, PAGE, lang).select_one(f"#run-{snippet.stem} pre").get_text()
     assert expected.strip(), "the executed output is empty"
@@ -117,7 +126,7 @@ def test_example_source_output_and_copy_button(reader, site, lang):
     assert output.inner_text().strip() == expected.strip()
     block.hover()
     block.locator("button.md-code__button[data-md-type=copy]").click()
-    assert reader.clipboard() == snippet.read_text("utf-8").rstrip()
+    assert reader.clipboard().strip("\n") == shown
     reader.assert_clean()
 
 
@@ -231,6 +240,7 @@ def test_screenshot_shows_hangul(browser, base_url, lang, viewport):
     OUTPUT.mkdir(exist_ok=True)
     shot = OUTPUT / f"{PAGE}-{lang}-{viewport}.png"
     page.screenshot(path=shot, full_page=True)
-    assert shot.stat().st_size > 0
+    width, height = struct.unpack(">II", shot.read_bytes()[16:24])  # the PNG's IHDR
+    assert width == VIEWPORTS[viewport]["width"] and height > VIEWPORTS[viewport]["height"], (width, height)
     reader.assert_clean()
     reader.context.close()

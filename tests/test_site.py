@@ -110,3 +110,97 @@ def test_search_index_holds_korean_words_and_api_names(site):
     for word in ("메모리", "contiguous", "Tensor", "reshape"):
         assert word in text
     assert index["config"]["pipeline"] == ["stopWordFilter"]  # no trimmer: it would delete Hangul tokens
+
+
+def test_a_failing_snippet_is_reported_first_as_itself_not_as_a_page_being_read(project, tmp_path):
+    snippet = project / "snippets" / "matmul" / "bmm.py"
+    snippet.write_text(snippet.read_text() + "raise ValueError('broken on purpose')\n")
+    done = build(project, tmp_path / "site")
+    errors = [line for line in done.stderr.splitlines() if line.startswith("ERROR")]
+    assert "Error reading page" not in done.stderr and "Error building page" not in done.stderr
+    assert errors and "snippets failed" in errors[0], done.stderr
+
+
+BOUND = """---
+claims:
+  two-ranges: "memo words"
+---
+
+# Bound {{ #bound }}
+
+{{{{ run view-vs-reshape/bound-any.py }}}}
+
+{{{{ run view-vs-reshape/bound-old.py }}}}
+
+{{{{ claim two-ranges }}}}
+
+{{{{ if torch>={torch} }}}}
+SAYS-NEW-RELEASE
+{{{{ else }}}}
+SAYS-OLD-RELEASE
+{{{{ end }}}}
+
+{{{{ if value == 42 }}}}
+SAYS-FACT-X
+{{{{ end }}}}
+
+{{{{ if old-fact }}}}
+SAYS-OLD-FACT
+{{{{ end }}}}
+
+{assertion}
+"""
+
+
+def bound_project(project: Path, assertion: str) -> None:
+    """A page whose prose depends on this release and on facts, and a claim with a check in a snippet that runs
+    here and one in a snippet that needs a release older than any this test runs on."""
+    snippets = project / "snippets" / "view-vs-reshape"
+    (snippets / "bound-any.py").write_text("# memo: check two-ranges: True\n# memo: fact value: 6 * 7\nprint(6 * 7)\n")
+    (snippets / "bound-old.py").write_text(
+        "# memo: requires torch<1.0\n# memo: check two-ranges: False\n# memo: fact old-fact: True\n")
+    torch = version("torch").split("+")[0]
+    for name in ("bound.md", "bound.en.md"):
+        (project / "docs" / name).write_text(BOUND.format(torch=torch, assertion=assertion))
+
+
+def test_prose_follows_the_release_and_its_facts(project, tmp_path):
+    bound_project(project, '{{ assert value == 42 and torch>=1.0 }}')
+    done = build(project, tmp_path / "site")
+    assert done.returncode == 0, done.stderr
+    for lang in ("ko", "en"):
+        page = html(tmp_path / "site", "bound", lang)
+        text = page.select_one("article").get_text()
+        assert "SAYS-NEW-RELEASE" in text and "SAYS-OLD-RELEASE" not in text
+        assert "SAYS-FACT-X" in text
+        # The fact's snippet does not run on this release: the passage says so instead of choosing a branch.
+        assert "SAYS-OLD-FACT" not in text and "snippets/view-vs-reshape/bound-old.py" in text
+        claim = page.select_one("#claim-two-ranges")
+        assert claim["data-verdict"] == "unchecked", claim
+        assert "snippets/view-vs-reshape/bound-old.py: needs torch<1.0" in claim.get_text()
+
+
+def test_an_assertion_false_on_this_release_stops_the_build_with_page_line_and_release(project, tmp_path):
+    bound_project(project, '{{ assert value == 41 }}')
+    done = build(project, tmp_path / "site")
+    assert done.returncode != 0
+    line = BOUND.count("\n", 0, BOUND.index("{assertion}")) + 1
+    torch = version("torch")
+    assert f"docs/bound.md:{line}: '{{{{ assert value == 41 }}}}' does not hold on torch {torch} (torch {torch}; value = 42)" in done.stderr
+
+
+def ids_of(site: Path, path: str) -> list[str]:
+    page = BeautifulSoup((site / path / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return [h.get("id") for h in page.select("article h1, article h2, article h3, article h4")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_h1_and_notebook_headings_carry_the_pages_ids_in_both_languages(site, page):
+    """A link or a language switch keeps its anchor on every page and on its notebook page."""
+    stem = "" if page == "index" else page
+    assert ids_of(site, stem) == ids_of(site, f"en/{stem}".rstrip("/")) and ids_of(site, stem)[0]
+    notebook = site / "notebooks" / page
+    if notebook.exists():
+        ko, en = ids_of(site, f"notebooks/{page}"), ids_of(site, f"en/notebooks/{page}")
+        assert ko == en
+        assert set(ko) <= set(ids_of(site, stem)), "a notebook heading id the page does not have"

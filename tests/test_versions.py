@@ -131,6 +131,8 @@ def served(repo):
                 break
             except OSError:
                 time.sleep(0.1)
+        else:
+            raise AssertionError(f"mike serve did not answer on {url} within 10 s")
         yield url
     finally:
         server.terminate()

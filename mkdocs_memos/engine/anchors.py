@@ -52,3 +52,23 @@ def line_of(markdown: str, anchor: str, occurrence: int = 1) -> int | None:
             if seen == occurrence:
                 return lineno
     return None
+
+
+# A page's title: its first line that is an ATX h1 (pages start with it, before any code block), and its `{ … }`.
+H1 = re.compile(r"^#[ \t]+(?P<text>.+?)(?P<attrs>[ \t]*\{[^}]*\})?[ \t]*$", re.M)
+
+
+def h1_id(markdown: str, stem: str) -> str:
+    """The id of a page's h1, the same in both languages: the `{ #id }` the Korean page gives its h1, else the
+    page's name (`stem`: "view-vs-reshape", "index"). The toc extension would slug it from its text instead."""
+    m = H1.search(markdown)
+    declared = re.search(r"#([\w-]+)", m["attrs"]) if m and m["attrs"] else None
+    return declared[1] if declared else stem
+
+
+def with_h1_id(markdown: str, page_id: str) -> str:
+    """The page with its h1 carrying `{ #page_id }` (an h1 that declares its own id keeps it)."""
+    m = H1.search(markdown)
+    if not m or m["attrs"]:
+        return markdown
+    return markdown[: m.end("text")] + f" {{ #{page_id} }}" + markdown[m.end("text") :]

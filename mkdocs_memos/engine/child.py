@@ -4,6 +4,8 @@ The child never returns to the server's loop. It writes everything the snippet p
 fd 2 share it, so stdout and stderr stay in the order they were written, including output of C code and of
 DataLoader worker processes) and its verdict to a JSON file written atomically: a child that dies before
 writing it (segfault, abort, `os._exit`, timeout) leaves no result, which the server reports as a crash.
+What goes through `sys.stderr` (warnings, `print(file=sys.stderr)`) and the traceback are framed in that
+file (`Framed`), so that a notebook can store them as a kernel does: stderr, and an error apart from both.
 """
 
 from __future__ import annotations
@@ -27,17 +29,18 @@ import warnings
 OUTPUT_LIMIT = 256 * 1024 * 1024
 
 
-def run(job: dict, workdir: str, output_path: str, result_path: str) -> None:
+def run(job: dict, workdir: str, output_path: str, result_path: str, marker: bytes) -> None:
+    """`marker`: random bytes that start each frame (see `Framed`), which no output can contain by chance."""
     try:
-        result = _run(job, workdir, output_path)
+        result = _run(job, workdir, output_path, marker)
         _write_json(result_path, result)
     finally:
         ctypes.CDLL(None).fflush(None)  # C stdio buffers of torch's C++ code
         os._exit(0)
 
 
-def _run(job: dict, workdir: str, output_path: str) -> dict:
-    _redirect(output_path)
+def _run(job: dict, workdir: str, output_path: str, marker: bytes) -> dict:
+    _redirect(output_path, marker)
     # A crash (SIGSEGV, SIGABRT) or the server's SIGUSR1 at the timeout prints the Python stack into the
     # output, so that the error can name the snippet's line the child was on.
     faulthandler.enable(file=sys.stderr, all_threads=False)
@@ -70,24 +73,51 @@ def _run(job: dict, workdir: str, output_path: str) -> dict:
 
     expected = job["raises"]
     if raised is not None:
-        sys.stderr.write(_trimmed_traceback(raised, name))
+        Framed(2, marker, "error").write(_trimmed_traceback(raised, name).encode("utf-8", "backslashreplace"))
         if not (expected and _is_a(raised, expected)):
             what = "".join(traceback.format_exception_only(raised)).strip().splitlines()[-1]
             return _error(f"raised {what}", _snippet_line(raised, name))
     elif expected:
         return _error(f"was declared to raise {expected} (# memo: raises), but raised nothing", None)
 
-    checks = []
-    for check in job["checks"]:
-        try:
-            value = eval(check["expr"], dict(module.__dict__, raised=raised))  # noqa: S307 - our own snippets
-        except Exception as e:  # noqa: BLE001
-            return _error(f"check '{check['expr']}' failed: {type(e).__name__}: {e}", check["line"])
-        checks.append({**check, "value": bool(value)})
-    return {"status": "ok", "checks": checks}
+    evaluated = {"checks": [], "facts": []}
+    for kind, items in (("checks", job["checks"]), ("facts", job["facts"])):
+        for item in items:
+            try:
+                value = eval(item["expr"], dict(module.__dict__, raised=raised))  # noqa: S307 - our own snippets
+            except Exception as e:  # noqa: BLE001
+                return _error(f"{kind[:-1]} '{item['expr']}' failed: {type(e).__name__}: {e}", item["line"])
+            # A check is true or false; a fact is any value prose may compare with (JSON's kinds, else its repr).
+            value = bool(value) if kind == "checks" else value if isinstance(value, (bool, int, float, str)) else repr(value)
+            evaluated[kind].append({**item, "value": value})
+    # As a Jupyter kernel names an exception in its `error` output.
+    exception = {"ename": type(raised).__name__, "evalue": str(raised)} if raised is not None else None
+    return {"status": "ok", **evaluated, "exception": exception}
 
 
-def _redirect(output_path: str) -> None:
+class Framed(io.RawIOBase):
+    """Writes each chunk to `fd` as one frame, `<marker><stream> <size>\\n<bytes>`, in a single write(2): the
+    file is opened O_APPEND, so the frames of the snippet and of its forked workers never interleave with
+    other output, and the server tells them from the unframed stdout around them (server._streams)."""
+
+    def __init__(self, fd: int, marker: bytes, stream: str):
+        super().__init__()
+        self.fd, self.head = fd, marker + stream.encode()
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def write(self, b) -> int:
+        frame = memoryview(self.head + b" %d\n" % len(b) + bytes(b))
+        while frame:  # a regular file takes it whole, except at the size limit, where the child is killed
+            frame = frame[os.write(self.fd, frame):]
+        return len(b)
+
+
+def _redirect(output_path: str, marker: bytes) -> None:
     out = os.open(output_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -96,13 +126,12 @@ def _redirect(output_path: str) -> None:
     os.close(out)
     os.close(null)
 
-    def stream(fd: int) -> io.TextIOWrapper:
+    def stream(raw: io.RawIOBase) -> io.TextIOWrapper:
         # Unbuffered text, so that prints and warnings keep the order in which they were written.
-        raw = io.FileIO(fd, "w", closefd=False)
         return io.TextIOWrapper(raw, encoding="utf-8", errors="backslashreplace", write_through=True)
 
     sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as the child
-    sys.stdout, sys.stderr = stream(1), stream(2)
+    sys.stdout, sys.stderr = stream(io.FileIO(1, "w", closefd=False)), stream(Framed(2, marker, "stderr"))
     sys.__stdout__, sys.__stderr__ = sys.stdout, sys.stderr
 
 
@@ -141,7 +170,7 @@ def _is_a(exc: BaseException, expected: str) -> bool:
 
 
 def _error(message: str, line: int | None) -> dict:
-    return {"status": "error", "message": message, "line": line, "checks": []}
+    return {"status": "error", "message": message, "line": line, "checks": [], "facts": []}
 
 
 def _write_json(path: str, data: dict) -> None:

@@ -1,4 +1,9 @@
-"""Verdicts on the memo's claims, computed from the `# memo: check` lines of the snippets that ran."""
+"""Verdicts on the memo's claims, computed from the `# memo: check` lines of the snippets that ran.
+
+A claim is judged only on all of its evidence: when a snippet holding one of its checks did not run on this
+release (it declares `# memo: requires`), the claim is "not checked" here, with the reason, and never turned into
+"holds" or "does not hold" by the checks that happened to run.
+"""
 
 from __future__ import annotations
 
@@ -19,11 +24,12 @@ class Evidence:
 class Verdict:
     claim: str
     evidence: list[Evidence] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # why some of its checks did not run, one line each
 
     @property
     def value(self) -> str:
         values = {e.value for e in self.evidence}
-        if not values:
+        if self.missing or not values:
             return UNCHECKED
         if values == {True}:
             return HOLDS
@@ -31,10 +37,16 @@ class Verdict:
 
 
 def verdicts(snippets, results) -> dict[str, Verdict]:
-    """`snippets` and `results` by snippet name; a claim's evidence is every check that named it."""
+    """`snippets` and `results` by snippet name; a claim's evidence is every check that names it."""
     out: dict[str, Verdict] = {}
     for name, snippet in sorted(snippets.items()):
-        for check in results[name].checks:
-            verdict = out.setdefault(check["claim"], Verdict(check["claim"]))
-            verdict.evidence.append(Evidence(snippet.display_path, check["line"], check["expr"], check["value"]))
+        result = results[name]
+        for claim in dict.fromkeys(c.claim for c in snippet.checks):
+            verdict = out.setdefault(claim, Verdict(claim))
+            if result.status != "ok":
+                verdict.missing.append(f"{snippet.display_path}: {result.message or result.status}")
+        for check in result.checks:
+            out[check["claim"]].evidence.append(
+                Evidence(snippet.display_path, check["line"], check["expr"], check["value"])
+            )
     return out

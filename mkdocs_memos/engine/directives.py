@@ -4,6 +4,10 @@
     {{ claim <claim-id> }}       one of the memo's claims and its computed verdict
     {{ claims }}                 every claim of the site and its verdict (the fact-check page)
     {{ changes }}                every output that differs from an older deployed release (the what-changed page)
+    {{ if <condition> }}         the lines up to `{{ else }}` or `{{ end }}` are shown only when the condition
+    {{ else }}                   holds on the release being built (engine/conditions.py), the lines after
+    {{ end }}                    `{{ else }}` only when it does not
+    {{ assert <condition> }}     the build of a release on which the condition does not hold fails here
 """
 
 from __future__ import annotations
@@ -12,27 +16,47 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)\{\{\s*(?P<kind>run|claims?|changes)\b\s*(?P<arg>\S*)\s*\}\}[ \t]*$")
+# Each kind and what follows it: a snippet, a claim id, a condition, or nothing.
+ARGUMENT = {"run": r"\S+", "claim": r"\S+", "claims": "", "changes": "", "if": r"\S.*?", "else": "", "end": "",
+            "assert": r"\S.*?"}
+DIRECTIVE = re.compile(
+    r"^(?P<indent>[ \t]*)\{\{\s*(?P<kind>" + "|".join(ARGUMENT) + r")\b\s*(?P<arg>.*?)\s*\}\}[ \t]*$"
+)
 FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+# Anything a writer may have meant as a directive: `{{ word ... }}` on a line of its own.
+LOOKS_LIKE = re.compile(r"^[ \t]*\{\{.*\}\}[ \t]*$")
 
 
 @dataclass(frozen=True)
 class Directive:
-    kind: str  # "run", "claim", "claims" or "changes"
+    kind: str  # one of ARGUMENT
     arg: str
     line: int
     indent: str
 
 
-def find(markdown: str) -> Iterator[Directive]:
+def _lines_outside_code(markdown: str) -> Iterator[tuple[int, str]]:
     fence = None
     for lineno, text in enumerate(markdown.splitlines(), 1):
         m = FENCE.match(text)
         if m and (fence is None or m[1].startswith(fence)):
             fence = m[1] if fence is None else None
-            continue
-        if fence is None and (d := DIRECTIVE.match(text)):
+        elif fence is None:
+            yield lineno, text
+
+
+def find(markdown: str) -> Iterator[Directive]:
+    for lineno, text in _lines_outside_code(markdown):
+        d = DIRECTIVE.match(text)
+        if d and re.fullmatch(ARGUMENT[d["kind"]], d["arg"]):
             yield Directive(d["kind"], d["arg"], lineno, d["indent"])
+
+
+def problems(markdown: str) -> list[tuple[int, str]]:
+    """(line, message) for each line outside code that looks like a directive but is not a valid one."""
+    valid = {d.line for d in find(markdown)}
+    return [(lineno, f"'{text.strip()}' is not a directive")
+            for lineno, text in _lines_outside_code(markdown) if lineno not in valid and LOOKS_LIKE.match(text)]
 
 
 def expand(markdown: str, found: list[Directive], render: Callable[[Directive], str]) -> str:
@@ -45,19 +69,3 @@ def expand(markdown: str, found: list[Directive], render: Callable[[Directive], 
         block = render(d)
         lines[d.line - 1] = "\n".join(d.indent + x if x else x for x in block.splitlines())
     return "\n".join(lines) + "\n"
-
-
-LOOKS_LIKE = re.compile(r"^[ \t]*\{\{.*\}\}[ \t]*$")
-
-
-def problems(markdown: str) -> list[tuple[int, str]]:
-    """(line, message) for each line outside code that looks like a directive but is not a valid one."""
-    valid = {d.line for d in find(markdown)}
-    found, fence = [], None
-    for lineno, text in enumerate(markdown.splitlines(), 1):
-        m = FENCE.match(text)
-        if m and (fence is None or m[1].startswith(fence)):
-            fence = m[1] if fence is None else None
-        elif fence is None and lineno not in valid and LOOKS_LIKE.match(text):
-            found.append((lineno, f"'{text.strip()}' is not a directive"))
-    return found

@@ -5,6 +5,11 @@ The first cell installs the torch release that ran the snippets, and a setup cel
 start as each snippet started in the engine (seeded, one torch thread, default print options, every
 warning shown as `python -W default` shows it: see engine/child.py), so that
 running the notebook (in Colab, say) prints what the page shows.
+
+It is stored as a kernel would have left it, so that `pytest --nbval` replays it and compares: execution
+counts in order, stdout and stderr as separate streams, an expected exception as an `error` output in a cell
+tagged `raises-exception` (which also lets "Run all" go on past it), and the output that varies (timings, the
+install) tagged `nbval-ignore-output`. A snippet's `# memo:` lines are left out, as on the page.
 """
 
 from __future__ import annotations
@@ -14,11 +19,18 @@ import re
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from mkdocs_memos.engine import directives
+from mkdocs_memos.engine import directives, render
 from mkdocs_memos.engine.runner import Result
 from mkdocs_memos.engine.snippet import Snippet
 
-HEADING = re.compile(r"^(#{1,4}) +(.+?)(?:\s*\{[^}]*\})?\s*$")  # an ATX heading, without its { #id }
+# An ATX heading, its text without its `{ #id }`, and that id.
+HEADING = re.compile(r"^(#{1,4}) +(.+?)(?:\s*\{[^}]*?#([\w-]+)[^}]*\})?\s*$")
+# A heading nbconvert rendered from a Markdown cell (mkdocs-jupyter), with the id it slugged, and the page's id
+# that the cell carries as an anchor (`build`).
+RENDERED_HEADING = re.compile(r'<(h[1-6]) id="([^"]*)"(.*?)</\1>', re.S)
+HEADING_ANCHOR = re.compile(r'\s*<a id="([^"]+)"></a>')
+IGNORE_OUTPUT = "nbval-ignore-output"  # nbval runs the cell but does not compare what it prints
+RAISES = "raises-exception"  # nbval expects the error; nbclient and JupyterLab's "Run all" go on past it
 # Admonitions and other indented blocks do not read as Markdown in Jupyter: not taken as an introduction.
 NOT_A_PARAGRAPH = re.compile(r"^(?:[ \t]|!!!|\?\?\?)")
 
@@ -60,31 +72,38 @@ INTRO = {
 
 
 def build(title: str, markdown: str, lang: str, torch: str, snippets: dict[str, Snippet],
-          results: dict[str, Result]) -> nbformat.NotebookNode:
-    """The notebook of a page. `markdown` is the page without its front matter; `torch` the release to
-    install (no local tag such as +cpu: PyPI does not have it); `snippets` and `results` by snippet name."""
+          results: dict[str, Result], page_id: str | None = None) -> nbformat.NotebookNode:
+    """The notebook of a page. `markdown` is the page without its front matter; `torch` the release to install
+    (no local tag such as +cpu: PyPI does not have it); `snippets` and `results` by snippet name; `page_id` the
+    id of the page's h1 (anchors.h1_id). Each heading ends with an anchor holding the page's id for it (the
+    page's `{ #id }`), which links inside the notebook in Jupyter too, and which `with_heading_ids` reads."""
     cells = [
-        new_code_cell(f"%pip install torch=={torch}"),
-        new_markdown_cell(f"# {title}\n\n" + INTRO[lang].format(torch=torch)),
+        new_code_cell(f"%pip install torch=={torch}", metadata={"tags": [IGNORE_OUTPUT]}),
+        new_markdown_cell(f"# {title}{_anchor(page_id)}\n\n" + INTRO[lang].format(torch=torch)),
         new_code_cell(SETUP.rstrip()),
     ]
     for run, intro in _introductions(markdown):
         if run.arg not in results:  # a snippet that could not be loaded (`mkdocs serve` shows the error)
             continue
         snippet, result = snippets[run.arg], results[run.arg]
+        code = shown_source(snippet.source)
         if result.status == "skipped":
-            intro.append(result.message)
+            # Not a code cell: it would fail under this torch, and stop "Run all".
+            fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", code)), default=0))
+            cells.append(new_markdown_cell("\n\n".join(
+                [*intro, result.message, f"`{snippet.display_path}`", f"{fence}python\n{code}\n{fence}"])))
+            continue
         cells.append(new_markdown_cell("\n\n".join([*intro, f"`{snippet.display_path}`"])))
-        cell = new_code_cell(snippet.source.rstrip())
-        if result.status == "ok":
-            # One stream, as on the page: the engine captures stdout and stderr together, in their order.
-            cell.outputs = [new_output("stream", name="stdout", text=result.output)] if result.output else []
-        if snippet.raises:
-            # The convention of nbconvert and Jupyter Book for a cell that is meant to raise.
-            cell.metadata["tags"] = ["raises-exception"]
+        cell = new_code_cell(code, outputs=_outputs(result) if result.status == "ok" else [])
+        tags = [RAISES] * bool(snippet.raises) + [IGNORE_OUTPUT] * snippet.nondeterministic
+        if tags:
+            cell.metadata["tags"] = tags
         cells.append(cell)
+    counts = (n for n in range(1, len(cells) + 1))
     for number, cell in enumerate(cells):
         cell.id = f"cell-{number}"  # not nbformat's random ids: the same page makes the same .ipynb
+        if cell.cell_type == "code":
+            cell.execution_count = next(counts)  # as a kernel numbers them, run top to bottom
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},
@@ -93,9 +112,49 @@ def build(title: str, markdown: str, lang: str, torch: str, snippets: dict[str, 
     return nb
 
 
+def shown_source(source: str) -> str:
+    """A snippet's source without its `# memo:` lines (render.option_lines), as the page shows it."""
+    hidden = set(render.option_lines(source))
+    return "\n".join(line for n, line in enumerate(source.splitlines(), 1) if n not in hidden).strip("\n")
+
+
+def _anchor(heading_id: str | None) -> str:
+    return f' <a id="{heading_id}"></a>' if heading_id else ""
+
+
+def _outputs(result: Result) -> list:
+    """The outputs of a run as a kernel stores them: each stream apart, in order, and the exception as an error."""
+    outputs, at = [], 0
+    for stream, length in result.streams:
+        text, at = result.output[at : at + length], at + length
+        if stream == "error":
+            outputs.append(new_output("error", ename=result.exception["ename"], evalue=result.exception["evalue"],
+                                      traceback=text.removesuffix("\n").split("\n")))
+        else:
+            outputs.append(new_output("stream", name=stream, text=text))
+    return outputs
+
+
+def with_heading_ids(html: str) -> str:
+    """The HTML nbconvert made of a notebook (mkdocs-jupyter), its headings carrying the page's ids. nbconvert
+    gives each heading an id slugged from its text, which differs between languages; the notebook holds the
+    page's own id as an anchor at the end of each heading (`build`), which this moves onto the heading."""
+
+    def move(m: re.Match) -> str:
+        tag, slug, inner = m[1], m[2], m[3]
+        anchor = HEADING_ANCHOR.search(inner)
+        if not anchor:
+            return m[0]
+        inner = (inner[: anchor.start()] + inner[anchor.end() :]).replace(f'href="#{slug}"', f'href="#{anchor[1]}"')
+        return f'<{tag} id="{anchor[1]}"{inner}</{tag}>'
+
+    return RENDERED_HEADING.sub(move, html)
+
+
 def _introductions(markdown: str):
     """Each run directive of a page, with what introduces it there: the paragraph right above it (claims in
-    between skipped) and, unless the snippet before it was already under it, the nearest heading above it."""
+    between skipped) and, unless the snippet before it was already under it, the nearest heading above it
+    (with its `{ #id }` as an anchor)."""
     found = {d.line: d for d in directives.find(markdown)}
     heading = shown = fence = None
     paragraph: list[str] = []
@@ -114,6 +173,6 @@ def _introductions(markdown: str):
             yield found[number], intro + (["\n".join(paragraph)] if paragraph else [])
             shown, paragraph = heading, []
         elif h := HEADING.match(line):
-            heading, paragraph = f"{h[1]} {h[2]}", []
+            heading, paragraph = f"{h[1]} {h[2]}{_anchor(h[3])}", []
         elif line.strip():
             block.append(line)

@@ -40,7 +40,10 @@ def manifest(torch_version: str, python: str, snippets: dict, results: dict, pag
         "torch": torch_version,
         "python": python,
         "snippets": entries,
-        "claims": {claim: {"value": v.value, "checks": len(v.evidence)} for claim, v in sorted(verdicts.items())},
+        "claims": {
+            claim: {"value": v.value, "checks": len(v.evidence), "missing": v.missing}
+            for claim, v in sorted(verdicts.items())
+        },
     }
 
 

@@ -8,7 +8,7 @@ from html import escape
 
 from mkdocs_memos.engine.claims import FAILS, HOLDS, PARTLY, UNCHECKED, Verdict
 from mkdocs_memos.engine.runner import Result
-from mkdocs_memos.engine.snippet import Snippet
+from mkdocs_memos.engine.snippet import OPTION, Snippet
 
 LABELS = {
     "ko": {
@@ -41,6 +41,9 @@ LABELS = {
         "example": "이 릴리스의 예제",
         "claims-changed": "판정이 달라진 주장",
         "release": "릴리스",
+        "missing": "이 릴리스에서는 판정하지 않습니다. 근거가 되는 예제가 실행되지 않았습니다: {reasons}",
+        "cases": "성립하는 경우: {holds}. 성립하지 않는 경우: {fails}.",
+        "unbound": "이 문단은 {snippets}의 실행 결과에 따라 달라지는데, 이 릴리스(torch {torch})에서는 그 예제가 실행되지 않았습니다 ({reasons}).",
     },
     "en": {
         "output": "Output",
@@ -72,6 +75,9 @@ LABELS = {
         "example": "the example in this release",
         "claims-changed": "Claims whose verdict changed",
         "release": "Release",
+        "missing": "Not judged on this release: an example it rests on did not run: {reasons}",
+        "cases": "Holds in: {holds}. Does not hold in: {fails}.",
+        "unbound": "This passage depends on what {snippets} shows, which did not run on this release (torch {torch}): {reasons}.",
     },
 }
 # Admonition types of Material, so a verdict reads at a glance.
@@ -79,10 +85,20 @@ VERDICT_STYLE = {HOLDS: "success", FAILS: "failure", PARTLY: "warning", UNCHECKE
 
 
 def source(snippet: Snippet) -> str:
-    """A fenced block of the snippet's source (highlighted, with a copy button, by pymdownx)."""
+    """A fenced block of the snippet's source (highlighted, with a copy button, by pymdownx), its lines numbered
+    as in the file, so that a traceback's "line 7" is found. Its `# memo:` option lines are marked and hidden,
+    from the copy button too (docs/assets/memos.css), as mdBook hides its `#` lines: they stay in the file,
+    which runs as it is, and the claim boxes show each check. Their line numbers are missing from the count."""
     longest = max((len(m) for m in re.findall(r"`+", snippet.source)), default=0)
     fence = "`" * max(3, longest + 1)
-    return f'{fence}python title="{snippet.display_path}"\n{snippet.source.rstrip()}\n{fence}'
+    hidden = " ".join(map(str, option_lines(snippet.source)))
+    attrs = f'.python .memo-source title="{snippet.display_path}" linenums="1"' + (f' hl_lines="{hidden}"' if hidden else "")
+    return f"{fence}{{{attrs}}}\n{snippet.source.rstrip()}\n{fence}"
+
+
+def option_lines(source: str) -> list[int]:
+    """The numbers of a snippet's `# memo:` lines, which a reader is not shown."""
+    return [n for n, line in enumerate(source.splitlines(), 1) if OPTION.match(line)]
 
 
 def anchor(snippet: Snippet) -> str:
@@ -147,12 +163,28 @@ def claim(claim_id: str, words: str, verdict: Verdict | None, lang: str) -> str:
         f'<span class="memo-claim__where">({escape(e.snippet)}:{e.line})</span></li>'
         for e in verdict.evidence
     )
+    why = why_not_plain(verdict, lang)
     return (
         f'<div class="admonition {VERDICT_STYLE[verdict.value]} memo-claim" id="claim-{claim_id}" '
         f'data-verdict="{verdict.value}">'
         f'<p class="admonition-title">{escape(t["claim"])}: {escape(t[verdict.value])}</p>'
-        f"<p>«{escape(words)}»</p><ul>{items}</ul></div>"
+        f"<p>«{escape(words)}»</p>"
+        + (f'<p class="memo-claim__why">{escape(why)}</p>' if why else "")
+        + f"<ul>{items}</ul></div>"
     )
+
+
+def why_not_plain(verdict: Verdict, lang: str) -> str:
+    """One line for a verdict that is neither "holds" nor "does not hold": which cases hold and which do not,
+    or why the claim was not judged on this release."""
+    t = LABELS[lang]
+    if verdict.value == UNCHECKED and verdict.missing:
+        return t["missing"].format(reasons="; ".join(verdict.missing))
+    if verdict.value == PARTLY:
+        def cases(value: bool) -> str:
+            return ", ".join(dict.fromkeys(f"{e.snippet}:{e.line}" for e in verdict.evidence if e.value is value))
+        return t["cases"].format(holds=cases(True), fails=cases(False))
+    return ""
 
 
 def claims_table(rows, torch: str, lang: str) -> str:
@@ -165,7 +197,9 @@ def claims_table(rows, torch: str, lang: str) -> str:
         counts[value] += 1
         body += (
             f'<tr data-verdict="{value}"><td><a href="{escape(url)}#claim-{claim_id}">{escape(title)}</a></td>'
-            f"<td>«{escape(words)}»</td><td><strong>{escape(t[value])}</strong></td></tr>"
+            f"<td>«{escape(words)}»</td><td><strong>{escape(t[value])}</strong>"
+            + (f'<br><small class="memo-claim__why">{escape(why)}</small>' if verdict and (why := why_not_plain(verdict, lang)) else "")
+            + "</td></tr>"
         )
     summary = ", ".join(f"{t[v]} {n}" for v, n in counts.items() if n)
     return (

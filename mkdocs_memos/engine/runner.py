@@ -35,6 +35,10 @@ class Result:
     output_bytes: int = 0
     seconds: float = 0.0
     checks: list = field(default_factory=list)
+    facts: list = field(default_factory=list)  # {"name", "expr", "line", "value"} of each `# memo: fact`
+    # [stream, length] of each part of `output`: "stdout", "stderr", or "error" (the traceback), in order.
+    streams: list = field(default_factory=list)
+    exception: dict | None = None  # the raised exception's ename and evalue, as a Jupyter kernel names them
     stamp: dict = field(default_factory=dict)
     cached: bool = False
 
@@ -190,4 +194,5 @@ def _job(s: Snippet) -> dict:
         "timeout": s.timeout,
         "threads": s.threads,
         "checks": [{"claim": c.claim, "expr": c.expr, "line": c.line} for c in s.checks],
+        "facts": [{"name": f.name, "expr": f.expr, "line": f.line} for f in s.facts],
     }

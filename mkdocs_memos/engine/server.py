@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import mmap
 import os
 import platform
 import re
@@ -70,6 +71,7 @@ class Running:
     pid: int
     pidfd: int
     tmp: str
+    marker: bytes
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -117,12 +119,13 @@ def _start(job: dict) -> Running:
     tmp = tempfile.mkdtemp(prefix="memo-")
     workdir = os.path.join(tmp, "cwd")
     os.mkdir(workdir)
+    marker = b"\x1e" + os.urandom(8).hex().encode() + b" "  # starts each frame of stderr (child.Framed)
     pid = os.fork()
     if pid == 0:
         os.setpgid(0, 0)
-        child.run(job, workdir, os.path.join(tmp, "output"), os.path.join(tmp, "result.json"))
+        child.run(job, workdir, os.path.join(tmp, "output"), os.path.join(tmp, "result.json"), marker)
     os.setpgid(pid, pid)  # also here, so a kill right after fork reaches the group
-    return Running(job=job, pid=pid, pidfd=os.pidfd_open(pid), tmp=tmp)
+    return Running(job=job, pid=pid, pidfd=os.pidfd_open(pid), tmp=tmp, marker=marker)
 
 
 def _finish(r: Running, timed_out: bool, scrub) -> dict:
@@ -134,7 +137,7 @@ def _finish(r: Running, timed_out: bool, scrub) -> dict:
     os.close(r.pidfd)
     seconds = time.monotonic() - r.started
     try:
-        output, size, tail = _read_output(os.path.join(r.tmp, "output"))
+        chunks, size, tail = _read_output(os.path.join(r.tmp, "output"), r.marker)
         result = _read_result(os.path.join(r.tmp, "result.json"))
     finally:
         shutil.rmtree(r.tmp, ignore_errors=True)
@@ -144,13 +147,16 @@ def _finish(r: Running, timed_out: bool, scrub) -> dict:
         result = {"status": "error", "message": _death(status)}
     if result["status"] == "error" and result.get("line") is None:
         result["line"] = _dumped_line(tail, r.job["display_path"])
-    text = scrub(output, r.tmp)
+    chunks = [(stream, scrub(text, r.tmp)) for stream, text in chunks]
+    text = "".join(t for _, t in chunks)
     return {
         "id": r.job["id"],
         "line": None,
         "checks": [],
+        "facts": [],
         **result,
         "output": text,
+        "streams": [[stream, len(t)] for stream, t in chunks],
         # Scrubbing shortens paths: an output shown whole counts what is shown, so that it reads as whole
         # and its size does not depend on where the environment lives.
         "output_bytes": len(text.encode()) if size <= SHOWN_BYTES else size,
@@ -158,15 +164,42 @@ def _finish(r: Running, timed_out: bool, scrub) -> dict:
     }
 
 
-def _read_output(path: str) -> tuple[str, int, str]:
-    """The output's head (what is shown), its size, and its tail."""
+def _read_output(path: str, marker: bytes) -> tuple[list[tuple[str, str]], int, str]:
+    """The output's head (what is shown) as (stream, text) chunks, its size, and its tail."""
     with open(path, "rb") as f:
-        head = f.read(SHOWN_BYTES)
-        size = f.seek(0, os.SEEK_END)
-        f.seek(max(0, size - TAIL_BYTES))
-        tail = f.read()
-    # Not UTF-8, or cut in the middle of a character: shown with U+FFFD, never a crash.
-    return head.decode("utf-8", errors="replace"), size, tail.decode("utf-8", errors="replace")
+        if os.fstat(f.fileno()).st_size == 0:
+            return [], 0, ""
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:  # up to OUTPUT_LIMIT: not read whole
+            chunks, size = [], 0
+            for stream, start, end in _streams(data, marker):
+                shown = data[start : min(end, start + max(0, SHOWN_BYTES - size))]
+                size += end - start
+                if not shown:
+                    continue
+                # Not UTF-8, or cut in the middle of a character: shown with U+FFFD, never a crash.
+                text = shown.decode("utf-8", errors="replace")
+                if chunks and chunks[-1][0] == stream:  # a print to stderr is two frames: text, then "\n"
+                    text = chunks.pop()[1] + text
+                chunks.append((stream, text))
+            tail = data[-TAIL_BYTES:]  # where faulthandler's stack is: frame heads do not hide it
+    return chunks, size, tail.decode("utf-8", errors="replace")
+
+
+def _streams(data, marker: bytes):
+    """(stream, start, end) of each part of the output, in the order written: stdout, except the frames that
+    child.Framed wrote around it."""
+    at = 0
+    while (start := data.find(marker, at)) >= 0:
+        head_end = data.find(b"\n", start)
+        if head_end < 0:  # a frame cut short at the size limit
+            break
+        if start > at:
+            yield "stdout", at, start
+        stream, size = data[start + len(marker) : head_end].decode().split()
+        at = min(head_end + 1 + int(size), len(data))
+        yield stream, head_end + 1, at
+    if at < len(data):
+        yield "stdout", at, len(data)
 
 
 def _dump_stack(pid: int) -> None:

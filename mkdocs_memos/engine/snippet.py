@@ -9,6 +9,8 @@ from pathlib import Path
 
 OPTION = re.compile(r"^\s*#\s*memo:\s*(?P<key>[a-z-]+)\s*(?P<value>.*?)\s*$")
 CHECK = re.compile(r"^(?P<claim>[a-z0-9][a-z0-9-]*)\s*:\s*(?P<expr>\S.*)$")
+# `# memo: fact <name>: <expression>`: a value of the run that a page's prose may depend on.
+FACT = re.compile(r"^(?P<name>[a-z][a-z0-9-]*)\s*:\s*(?P<expr>\S.*)$")
 DEFAULT_TIMEOUT = 60.0
 
 
@@ -28,6 +30,13 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Fact:
+    name: str
+    expr: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Snippet:
     name: str  # path relative to snippets/, e.g. "view-vs-reshape/view-shares-memory.py"
     display_path: str  # what tracebacks and error messages call it: "snippets/<name>"
@@ -38,6 +47,7 @@ class Snippet:
     nondeterministic: bool = False
     requires: str | None = None  # a requirement on torch, e.g. "torch>=2.1"
     checks: tuple[Check, ...] = field(default=())
+    facts: tuple[Fact, ...] = field(default=())
 
     @property
     def digest(self) -> str:
@@ -72,6 +82,7 @@ def load(snippets_dir: Path, name: str) -> Snippet:
 def parse(name: str, display: str, source: str) -> Snippet:
     options: dict = {}
     checks: list[Check] = []
+    facts: list[Fact] = []
     for lineno, text in enumerate(source.splitlines(), 1):
         m = OPTION.match(text)
         if not m:
@@ -94,11 +105,19 @@ def parse(name: str, display: str, source: str) -> Snippet:
                     raise ValueError("expected 'check <claim-id>: <expression>'")
                 compile(c["expr"], display, "eval")  # a typo fails here, not in the child
                 checks.append(Check(c["claim"], c["expr"], lineno))
+            elif key == "fact":
+                f = FACT.match(value)
+                if not f:
+                    raise ValueError("expected 'fact <name>: <expression>'")
+                compile(f["expr"], display, "eval")
+                if any(x.name == f["name"] for x in facts):
+                    raise ValueError(f"fact '{f['name']}' is named twice")
+                facts.append(Fact(f["name"], f["expr"], lineno))
             else:
                 raise ValueError(f"unknown option '{key}'")
         except (ValueError, SyntaxError) as e:
             raise SnippetError(display, lineno, f"bad '# memo: {key}' option: {e}") from None
-    return Snippet(name=name, display_path=display, source=source, checks=tuple(checks), **options)
+    return Snippet(name=name, display_path=display, source=source, checks=tuple(checks), facts=tuple(facts), **options)
 
 
 def _identifier(value: str) -> str:

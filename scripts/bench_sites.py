@@ -70,7 +70,7 @@ def static(project: Path, dest: Path, cache: Path, built: Path) -> None:
         plugin.on_env(config.theme.get_env(), config, files)
         for page in pages:
             config.theme["language"] = site.language(page.file.src_uri)
-            plugin.on_page_context({}, page, config, None)  # the outputs and verdicts in place of placeholders
+            plugin._page_context({}, page, config, None)  # the outputs and verdicts in place of placeholders
             head = page.file.content_string[: len(page.file.content_string) - len(page.markdown)]
             (dest / "docs" / page.file.src_uri).write_text(head + page.content, encoding="utf-8")
     finally:

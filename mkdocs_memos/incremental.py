@@ -4,8 +4,8 @@ MkDocs 1.6.1 rebuilds the whole site on every save, and static-i18n 1.3.1 builds
 page's Markdown converted again, every theme template parsed and compiled again (each build makes a new
 Jinja environment). The plugin instance lives across rebuilds (it has on_startup), and keeps these:
 
-- `Templates`: the compiled theme templates, keyed by their source (Jinja's own bytecode cache), so that an
-  unchanged template is not compiled again;
+- `Templates`: the compiled theme templates and nbconvert's, keyed by their source (Jinja's own bytecode
+  cache), so that an unchanged template is not compiled again (nor in a build's second language);
 - `Written`: the notebooks the plugin writes, written again only when what they are made from changed, so
   that mkdocs-jupyter finds the same file and its own cache (keyed by the file's content) renders nothing;
 - `SearchEntries`: the search index's entries for each page, by the page's final HTML, so that the search
@@ -16,7 +16,7 @@ Jinja environment). The plugin instance lives across rebuilds (it has on_startup
   snippets are not in that Markdown (the plugin puts them in later, at on_page_context): an edited snippet
   re-converts only the pages showing its source.
 
-Both are kept in memory only: a `mkdocs build` starts empty and converts everything.
+All are kept in memory only: a `mkdocs build` starts empty and converts everything.
 """
 
 from __future__ import annotations
@@ -55,8 +55,9 @@ class Templates(jinja2.BytecodeCache):
 
     def compile_notebook_templates_once(self) -> None:
         """nbconvert 7 makes a Jinja environment for each notebook it converts, and mkdocs-jupyter 0.26.3 a
-        converter for each notebook: its templates were compiled again for every notebook that changed."""
-        from nbconvert.exporters.templateexporter import TemplateExporter  # serve only: a build need not load it
+        converter for each notebook: its templates were compiled again for every notebook it rendered (twice
+        each: to HTML, and to Markdown for its title), in a cold build as in every rebuild."""
+        from nbconvert.exporters.templateexporter import TemplateExporter
 
         create = TemplateExporter._create_environment
         templates = self

@@ -105,8 +105,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
 
     def on_startup(self, command, dirty):
         self.serving = command == "serve"
-        if self.serving:
-            self.templates.compile_notebook_templates_once()
+        self.templates.compile_notebook_templates_once()
         shims.quiet_jupyter()
 
     def on_shutdown(self):

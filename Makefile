@@ -1,5 +1,8 @@
 # The two commands of the README: `make serve` and `make test`. Both set everything up on a fresh machine.
 VENV := .venv
+# ProperDocs, the maintained fork of MkDocs 1.x, in an environment of its own: installed next to MkDocs, it is
+# what mike runs. tests/test_properdocs.py builds the site with it.
+PROPERDOCS_VENV := .venv-properdocs
 PY := $(VENV)/bin/python
 MKDOCS := $(VENV)/bin/mkdocs
 # Material 9.8 prints a banner about MkDocs 2 at every build; it says nothing about this site.
@@ -13,7 +16,7 @@ serve: $(VENV)/.site  ## build with execution, serve on http://127.0.0.1:8000 wi
 build: $(VENV)/.site  ## the static site in site/, every example executed (or cached)
 	$(MKDOCS) build --strict
 
-test: $(VENV)/.site $(VENV)/.test browser node_modules/.installed $(VENV)/.bench  ## every test
+test: $(VENV)/.site $(VENV)/.test browser node_modules/.installed $(VENV)/.bench $(PROPERDOCS_VENV)/.site  ## every test
 	$(PY) -m pytest
 
 test-fast: $(VENV)/.site $(VENV)/.test  ## the fast tier: engine, site model and shims, no site build (under 30 s)
@@ -37,15 +40,29 @@ $(VENV)/.site: requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
 	touch $@
 
+$(PROPERDOCS_VENV)/.site: requirements.txt requirements-properdocs.txt pyproject.toml
+	test -x $(PROPERDOCS_VENV)/bin/python || python3 -m venv $(PROPERDOCS_VENV)
+	$(PROPERDOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements.txt -r requirements-properdocs.txt -e .
+	touch $@
+
 $(VENV)/.test: requirements-test.txt $(VENV)/.site
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download cannot reach its host here);
-# without fonts-noto-cjk Hangul renders as empty boxes. apt runs only when one of them is missing.
+# without fonts-noto-cjk Hangul renders as empty boxes. apt runs only when one of them is missing, without the
+# recommended packages (a desktop's worth: systemd, printer daemons); not as root, it says what to run instead.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+APT_INSTALL := apt-get install -y -q --no-install-recommends $(BROWSER_PACKAGES)
 browser:
-	dpkg-query -W -f='$${Status}\n' chromium fonts-noto-cjk 2>/dev/null | grep -c "ok installed" | grep -qx 2 \
-		|| { apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk; }
+	@dpkg-query -W -f='$${Status}\n' $(BROWSER_PACKAGES) 2>/dev/null | grep -c "ok installed" \
+		| grep -qx $(words $(BROWSER_PACKAGES)) && exit 0; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "The browser tests need $(BROWSER_PACKAGES). Install them, then run make test again:"; \
+		echo "  sudo apt-get update && sudo $(APT_INSTALL)"; exit 1; \
+	fi; \
+	apt-get update -q && $(APT_INSTALL)
 
 # axe-core, injected into every page by the accessibility test; exact version in package-lock.json.
 node_modules/.installed: package.json package-lock.json

@@ -43,7 +43,7 @@ from mkdocs.structure.files import File, Files
 from packaging.version import Version
 
 from mkdocs_memos import incremental, shims, site
-from mkdocs_memos.engine import anchors, claims, directives, notebook, releases, render, runner, translations
+from mkdocs_memos.engine import anchors, claims, directives, history, notebook, releases, render, runner, translations
 
 log = logging.getLogger("mkdocs.plugins.memos")
 PLACEHOLDER = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
@@ -75,7 +75,7 @@ class Build:
     unrun: dict = field(default_factory=dict)  # fact name -> why its snippet did not run on this release
     manifest: dict = field(default_factory=dict)  # this build's outputs, see engine/releases.py
     older: list = field(default_factory=list)  # manifests of older deployed releases, newest first
-    differences: dict = field(default_factory=dict)  # snippet name -> [releases.Difference]
+    manifests: list = field(default_factory=list)  # the older ones and this build's, oldest first
     ids: site.IdCheck = field(default_factory=site.IdCheck)
 
 
@@ -189,11 +189,11 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         if self.config.compare_with:
             root = Path(self.config.snippets).parent
             b.older = releases.older_manifests(self.config.compare_with, releases.name(torch), root)
-        for d in releases.differences(b.manifest, b.older):
-            b.differences.setdefault(d.snippet, []).append(d)
+        b.manifests = releases.by_release([*b.older, b.manifest])
         if b.older:
+            changed = releases.changed_in(b.manifests)
             log.info(f"memos: compared with {', '.join(m['torch'] for m in b.older)}: "
-                     f"{len(b.differences)} snippets differ")
+                     f"{len(changed)} examples changed at some release")
 
     @event_priority(-110)  # after static-i18n's on_files (-100), which gives this language's pages their URLs
     def _notebook_pages(self, files, config):
@@ -275,7 +275,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             if d.kind in ("if", "else", "end", "assert"):
                 return notes.get(d.line, "")
             if d.kind == "changes":  # Markdown (headings in the table of contents, highlighted diffs): made now
-                return self._changes(page.url, lang)
+                return self._changes(page.url, lang, config.site_url or "")
             blocks.append(lambda: self._block(d, page, config))  # rendered once the results are in
             placeholder = f"@@memo-output-{len(blocks) - 1}@@\n"
             return f"{render.source(self.build.site.snippets[d.arg])}\n\n{placeholder}" if d.kind == "run" else placeholder
@@ -337,12 +337,39 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             result = b.results[d.arg]
             if result.status == "error":
                 return render.error(self._failure(d.arg), result.output, lang)
-            links = [site.release_links(x, lang, page.url) for x in b.differences.get(d.arg, [])]
-            return render.output(b.site.snippets[d.arg], result, lang, links)
+            changed = [(r, self._diff_link(r, d.arg, lang, page.url)) for r in self._changed_in().get(d.arg, [])]
+            return render.output(b.site.snippets[d.arg], result, lang, history.changed_in(changed, lang))
         if d.kind == "claim":
-            return render.claim(d.arg, b.site.words(d.arg, lang), b.verdicts.get(d.arg), lang)
+            since = ""
+            if len(b.manifests) > 1:
+                value, release = releases.verdict_since(b.manifests)[d.arg]
+                since = history.since(value, release, b.manifests[0]["release"], lang)
+            return render.claim(d.arg, b.site.words(d.arg, lang), b.verdicts.get(d.arg), lang, since)
+        if d.kind == "matrix":
+            return self._matrix(page.url, lang, config.nav)
         rows = [(*row, b.verdicts.get(row[0])) for row in b.site.claim_rows(site.nav_order(config.nav), lang, page.url)]
         return render.claims_table(rows, self._torch(), lang)
+
+    def _changed_in(self) -> dict[str, list[str]]:
+        return releases.changed_in(self.build.manifests)
+
+    @staticmethod
+    def _diff_link(release: str, snippet: str, lang: str, here: str) -> str:
+        return site.relative(f"{site.url(site.CHANGES_PAGE, lang)}#{history.change_anchor(release, snippet)}", here)
+
+    def _matrix(self, here: str, lang: str, nav) -> str:
+        b = self._results()
+        words = {row[0]: row[1] for row in b.site.claim_rows(site.nav_order(nav), lang, here)}
+        claim_links = {c: site.relative(f"{site.url(site.stem(src), lang)}#claim-{c}", here) for c, src in b.site.claims().items()}
+        example_links = {n: site.relative(f"{site.url('', lang)}{page}#{anchor}", here) for n, (page, anchor) in
+                         ((n, b.site.example(n)) for n in b.site.snippets)}
+        current = b.manifest["release"]
+        release_links = {m["release"]: site.relative(
+            site.url("", lang) if m["release"] == current else f"../{m['release']}/{site.url('', lang)}", here)
+            for m in b.manifests}
+        diff_links = {(r, n): self._diff_link(r, n, lang, here) for n, rs in self._changed_in().items() for r in rs}
+        return history.matrix(b.manifests, releases.verdicts(b.manifests), words, claim_links, example_links,
+                              release_links, diff_links, lang)
 
     def on_env(self, env, config, files):
         env.bytecode_cache = self.templates
@@ -421,13 +448,11 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         if entries:  # static-i18n's nested build reports the same error again, to an already empty site
             log.error(f"memos: the build failed, so {d} was emptied")
 
-    def _changes(self, here: str, lang: str) -> str:
+    def _changes(self, here: str, lang: str, site_url: str) -> str:
         b = self._results()
-        rows = [(x, site.release_links(x, lang, here)) for n in sorted(b.differences) for x in b.differences[n]]
-        examples = {n: site.relative(site.url("", lang) + f"{e['page']}#{e['anchor']}", here)
-                    for n, e in b.manifest["snippets"].items()}
-        changed = releases.changed_claims(b.manifest, b.older)
-        return render.changes(b.manifest, b.older, rows, examples, changed, lang)
+        examples = {n: site.relative(f"{site.url('', lang)}{page}#{anchor}", here)
+                    for n, (page, anchor) in ((n, b.site.example(n)) for n in b.site.snippets)}
+        return history.changes(releases.steps(b.manifests), examples, site_url, lang)
 
     def _torch(self) -> str:
         """The torch release that ran this build's snippets (as its outputs are stamped)."""

@@ -17,12 +17,11 @@ import yaml
 from mkdocs_memos.engine import anchors, conditions, directives, snippet
 from mkdocs_memos.engine.conditions import Block, Condition
 from mkdocs_memos.engine.directives import Directive
-from mkdocs_memos.engine.releases import Difference
-from mkdocs_memos.engine.render import anchor, change_anchor
+from mkdocs_memos.engine.render import anchor
 from mkdocs_memos.engine.snippet import Snippet
 
 DEFAULT_LANGUAGE = "ko"
-# The page holding `{{ changes }}`, linked from every example whose output differs in another release.
+# The page holding `{{ changes }}`, linked from every example whose output changed at some release.
 CHANGES_PAGE = "what-changed"
 # Front matter exactly as MkDocs reads it (mkdocs.utils.meta), so that line numbers agree with its pages.
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
@@ -224,18 +223,6 @@ class Site:
         for claim, src in sorted(self.claims().items(), key=lambda c: rank.get(c[1], len(rank))):
             page = self.page(stem(src), lang)
             yield claim, self.words(claim, lang), relative(url(stem(src), lang), here), page.title
-
-
-def release_links(d: Difference, lang: str, here: str) -> dict:
-    """Where a difference is explained (the what-changed page) and the example in the other release, as
-    links from the page at `here`; with the fields render.output shows."""
-    folder = url("", lang)
-    return {
-        "release": d.release,
-        "torch": d.torch,
-        "changes": relative(f"{url(CHANGES_PAGE, lang)}#{change_anchor(d.snippet)}", here),
-        "there": relative(f"../{d.release}/{folder}{d.page}#{d.anchor}", here),
-    }
 
 
 class IdCheck:

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import random
 import re
 import shutil
+import signal
 import subprocess
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 import yaml
 from bs4 import BeautifulSoup
@@ -24,6 +29,8 @@ from scripts.docs import mkdocs_yml
 from tests.conftest import ENV, MKDOCS, ROOT
 
 ENTRY_KEYS = {f.name for f in dataclasses.fields(Result)} - {"cached"}
+# What a snippet's environment may hold (engine/child.py), and how its run directory reads on the page.
+ALLOWED_ENVIRONMENT = {"HOME": "~", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "TMPDIR": "/tmp"}
 GOOD = "a, b = 6, 7\nprint('good:', a * b)\n"
 GOOD_OUTPUT = f"good: {6 * 7}"
 PAGE = """# Case {{ #case }}
@@ -34,12 +41,16 @@ PAGE = """# Case {{ #case }}
 {extra}"""
 
 
-def write_project(root: Path) -> None:
-    """A project with one page in both languages, one good snippet, the real plugin (installed) and theme."""
+def write_project(root: Path, cache: str = "../cache") -> None:
+    """A project with one page in both languages, one good snippet, the real plugin (installed) and theme.
+    Its cache: `cache`, relative to the project (by default beside it, so each copy of a work has its own)."""
     shutil.copytree(ROOT / "overrides", root / "overrides")
     shutil.copytree(ROOT / "docs" / "assets", root / "docs" / "assets")
     config = mkdocs_yml()
     config["nav"] = ["index.md"]
+    # mkdocs_yml() resolved `!ENV [MEMOS_CACHE, ...]` in this process: the path is set here instead.
+    (memos,) = [p["memos"] for p in config["plugins"] if isinstance(p, dict) and "memos" in p]
+    memos["cache"] = cache
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     (root / "snippets" / "case").mkdir(parents=True)
     (root / "snippets" / "case" / "good.py").write_text(GOOD, "utf-8")
@@ -49,7 +60,7 @@ def write_project(root: Path) -> None:
 
 def run_build(work: Path) -> subprocess.CompletedProcess:
     """Build `work`/project into `work`/site with its own cache and its own temporary directory."""
-    env = dict(ENV, MEMOS_CACHE=str(work / "cache"), TMPDIR=str(work / "tmp"))
+    env = dict(ENV, TMPDIR=str(work / "tmp"))
     (work / "tmp").mkdir(exist_ok=True)
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "--site-dir", str(work / "site")],
@@ -215,10 +226,203 @@ def broken_mkdocs_yml(p):
     return rf'mkdocs\.yml", line {len(lines) + 2}'
 
 
+def unique() -> str:
+    """An argument for `sleep` that no other process on the machine has."""
+    return f"{random.randrange(10**6)}.{os.getpid()}"
+
+
+def alive(marker: str) -> list:
+    return [p for p in psutil.process_iter(["cmdline"]) if marker in " ".join(p.info["cmdline"] or [])]
+
+
+def memory_hog(p):
+    add_snippet(p, "# memo: memory 1GiB\nimport torch\nblocks = []\nwhile True:\n"
+                   "    blocks.append(torch.ones(64 * 2**20))\n")
+    return r"snippets/case/bad\.py:[45]: used more than its memory limit of 1 GiB \(# memo: memory\)"
+
+
+def _leaves_nothing_running(p, source, marker):
+    add_snippet(p, source + "print('started')\n")
+
+    def check(work):
+        assert page(work).select_one("#run-bad pre").get_text() == "started\n"
+        assert not alive(f"sleep {marker}"), "a process the snippet started outlived it"
+    return check
+
+
+def detached_process(p):
+    marker = unique()
+    return _leaves_nothing_running(p, "import subprocess\n"
+                                      f"sleeper = subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\n",
+                                   marker)
+
+
+def double_forked_daemon(p):
+    marker = unique()
+    return _leaves_nothing_running(p, (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        f"        os.execvp('sleep', ['sleep', '{marker}'])\n"
+        "    os._exit(0)\n"
+        "time.sleep(0.3)\n"
+    ), marker)
+
+
+def prints_its_environment(p):
+    add_snippet(p, "import os\nfor k, v in sorted(os.environ.items()):\n    print(f'{k}={v}')\n")
+
+    def check(work):
+        text = page(work).select_one("#run-bad pre").get_text()
+        env = dict(line.split("=", 1) for line in text.splitlines())
+        assert set(env) == set(ALLOWED_ENVIRONMENT) | {"PATH"}
+        assert {k: env[k] for k in ALLOWED_ENVIRONMENT} == ALLOWED_ENVIRONMENT
+        for private in (str(work), str(ROOT), "MEMOS_CACHE", os.environ.get("HOME", "~")):
+            assert private not in text.replace("=~", "")
+    return check
+
+
+def project_on_sys_path(p):
+    roots = [str(p.resolve()), str(ROOT)]
+    add_snippet(p, f"import os, sys\nprint([x for x in sys.path if os.path.realpath(x or '.') in {roots!r}])\n")
+
+    def check(work):
+        assert page(work).select_one("#run-bad pre").get_text() == "[]\n"
+    return check
+
+
+def _tries_to_write(p, targets: list[Path]):
+    add_snippet(p, (
+        "import os\n"
+        f"for path in {[str(t) for t in targets]!r}:\n"
+        "    try:\n"
+        "        with open(path, 'w') as f:\n"
+        "            f.write('pwned')\n"
+        "        print('wrote', path)\n"
+        "    except PermissionError:\n"
+        "        print('refused')\n"
+    ))
+
+    def check(work):
+        assert page(work).select_one("#run-bad pre").get_text() == "refused\n" * len(targets)
+        return work
+    return check
+
+
+def writes_into_the_project(p):
+    check = _tries_to_write(p, [p / "docs" / "pwned.md", p / "mkdocs.yml"])
+
+    def held(work):
+        check(work)
+        assert not (p / "docs" / "pwned.md").exists() and "pwned" not in (p / "mkdocs.yml").read_text("utf-8")
+        assert not list((work / "site").rglob("pwned*"))
+    return held
+
+
+def overwrites_the_cache(p):
+    entries = sorted((p.parent / "cache").rglob("*.json"))
+    before = [e.read_bytes() for e in entries]
+    check = _tries_to_write(p, entries + [p.parent / "cache" / "pwned.json"])
+
+    def held(work):
+        check(work)
+        assert [e.read_bytes() for e in entries] == before
+    return held
+
+
+def writes_into_the_site(p):
+    return _tries_to_write(p, [p.parent / "site" / "index.html", p.parent / "site" / "pwned.html"])
+
+
+def _rewrite_cache(p, change):
+    for entry in (p.parent / "cache").rglob("*.json"):
+        entry.write_text(json.dumps(change(json.loads(entry.read_text("utf-8")))), "utf-8")
+
+    def check(work):
+        for lang in ("ko", "en"):
+            assert page(work, lang).select_one("#run-good pre").get_text() == GOOD_OUTPUT + "\n"
+    return check
+
+
+def forged_cache_entry(p):
+    def forge(entry):  # another output, its stamp left as it was, the checksum not updated
+        entry["result"]["output"] = "forged\n"
+        return entry
+    return _rewrite_cache(p, forge)
+
+
+def cache_entry_of_an_older_engine(p):
+    return _rewrite_cache(p, lambda entry: {k: v for k, v in entry["result"].items() if k != "checks"})
+
+
+def output_flood(p):
+    add_snippet(p, "n = 0\nwhile True:\n    print('x' * 1000)\n")
+    return r"snippets/case/bad\.py:3: its output passed the limit of 256 MiB"
+
+
+def ansi_colours(p):
+    add_snippet(p, "print('\\x1b[31mred\\x1b[0m and \\x1b[1mbold\\x1b[0m <b>')\n")
+
+    def check(work):
+        block = page(work).select_one("#run-bad pre")
+        assert block.select_one("span.ansi-red-fg").get_text() == "red"
+        assert block.select_one("span.ansi-bold").get_text() == "bold"
+        assert block.get_text() == "red and bold <b>\n" and not block.select("b")
+        assert ".ansi-red-fg" in (work / "site" / "assets" / "memos.css").read_text("utf-8")
+    return check
+
+
+def progress_bar(p):
+    add_snippet(p, "import sys, time\nfor i in range(0, 101, 25):\n"
+                   "    sys.stdout.write(f'\\r{i:3d}% ' + '#' * (i // 10))\n    sys.stdout.flush()\nprint()\nprint('done')\n")
+
+    def check(work):
+        assert page(work).select_one("#run-bad pre").get_text() == "100% ##########\ndone\n"
+    return check
+
+
+def engine_error(p):
+    # The snippet breaks what the engine needs after it (json writes the result): not blamed on a line of it.
+    add_snippet(p, "import json\njson.dumps = None\n")
+    return r"snippets/case/bad\.py: engine error, outside the snippet's code"
+
+
+def check_that_exits(p):
+    add_snippet(p, "# memo: check bye: exit(0)\nx = 1\n")
+    return r"snippets/case/bad\.py:1: check 'exit\(0\)' failed: SystemExit: 0"
+
+
+def _bad_directive(p, written, message):
+    line = append(p, written + "\n")
+    return rf"docs/index\.md:{line}: '{re.escape(written)}' {message}"
+
+
+def misspelt_directive(p):
+    return _bad_directive(p, "{{ runn case/good.py }}", r"is not a directive; the nearest is '\{\{ run <page>/<file>\.py \}\}'")
+
+
+def capitalised_directive(p):
+    return _bad_directive(p, "{{ Run case/good.py }}", r"is not a directive; the nearest is '\{\{ run <page>/<file>\.py \}\}'")
+
+
+def directive_with_an_extra_word(p):
+    return _bad_directive(p, "{{ run case/good.py extra }}", r"is not a valid directive: write '\{\{ run <page>/<file>\.py \}\}'")
+
+
+def misspelt_claim(p):
+    return _bad_directive(p, "{{ clam x }}", r"is not a directive; the nearest is '\{\{ claim <claim-id> \}\}'")
+
+
+
 CASES = [
     syntax_error, unexpected_exception, infinite_loop, segfault, abort, sys_exit, huge_output,
     html_and_javascript, non_utf8_output, non_utf8_source, missing_include, include_escaping_snippets,
     writes_files, duplicate_heading_ids, same_example_twice, translation_ids_differ, link_to_missing_page, broken_mkdocs_yml,
+    memory_hog, detached_process, double_forked_daemon, prints_its_environment, project_on_sys_path,
+    writes_into_the_project, overwrites_the_cache, writes_into_the_site, forged_cache_entry,
+    cache_entry_of_an_older_engine, output_flood, ansi_colours, progress_bar, engine_error, check_that_exits,
+    misspelt_directive, capitalised_directive, directive_with_an_extra_word, misspelt_claim,
 ]
 
 
@@ -228,7 +432,9 @@ def assert_cache_whole(cache: Path):
             continue
         assert path.suffix == ".json" and re.fullmatch(r"[0-9a-f]{64}", path.stem), f"not a cache entry: {path}"
         assert path.parent.name == path.stem[:2], path
-        assert set(json.loads(path.read_text("utf-8"))) == ENTRY_KEYS, path
+        entry = json.loads(path.read_text("utf-8"))
+        assert set(entry) == {"key", "checksum", "result"} and entry["key"] == path.stem, path
+        assert set(entry["result"]) == ENTRY_KEYS, path
 
 
 def assert_no_temporary_files(work: Path):
@@ -265,17 +471,37 @@ def test_bad_input(work, case):
     assert_no_temporary_files(work)
 
 
+# Two snippets meet across builds: the first to bind an abstract socket (no file, so allowed to a confined
+# snippet) waits there for the other; run at different times, the first times out and its build fails.
+BARRIER = (
+    "import socket\n"
+    "s = socket.socket(socket.AF_UNIX)\n"
+    "try:\n"
+    "    s.bind('\\0memos-barrier-{token}')\n"
+    "except OSError:  # bound by the other build's snippet, which waits for this one\n"
+    "    s.connect('\\0memos-barrier-{token}')\n"
+    "else:\n"
+    "    s.listen()\n"
+    "    s.settimeout(50)  # within the snippet's timeout (60 s)\n"
+    "    s.accept()[0].close()\n"
+    "s.close()\n"
+    "print('met')\n"
+)
+
+
 @pytest.mark.bad_input
 def test_two_builds_at_once_share_a_cache(tmp_path):
-    """Both builds run the same new snippets and write the same entries at the same time."""
+    """Both builds run the same new snippets and write the same entries at the same time: the barrier
+    snippet, run by both, passes only if the two builds' snippets ran at the same time."""
     snippets = {f"s{i}": f"print('snippet {i}:', {i} ** 2)\n" for i in range(4)}
+    snippets["barrier"] = BARRIER.format(token=unique())
     works = [tmp_path / "a", tmp_path / "b"]
     for work in works:
-        write_project(work / "project")
+        write_project(work / "project", cache=str(tmp_path / "cache"))
         for name, source in snippets.items():
             (work / "project" / "snippets" / "case" / f"{name}.py").write_text(source, "utf-8")
             append(work / "project", f"{{{{ run case/{name}.py }}}}\n")
-    env = dict(ENV, MEMOS_CACHE=str(tmp_path / "cache"), TMPDIR=str(tmp_path / "tmp"))
+    env = dict(ENV, TMPDIR=str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     builds = [
         subprocess.Popen([*MKDOCS, "build", "--strict", "--site-dir", str(w / "site")], cwd=w / "project",
@@ -285,6 +511,67 @@ def test_two_builds_at_once_share_a_cache(tmp_path):
     for build in builds:
         _, err = build.communicate(timeout=300)
         assert build.returncode == 0, err[-3000:]
+    for w in works:
+        assert page(w).select_one("#run-barrier pre").get_text() == "met\n"
     assert_cache_whole(tmp_path / "cache")
     assert len(list((tmp_path / "cache").rglob("*.json"))) == len(snippets) + 1  # and good.py
     assert not list((tmp_path / "tmp").glob("memo-*"))
+
+
+def interrupted_build(work: Path, interrupt) -> float:
+    """Start a cold build of a quick snippet and an endless one that started a detached process; once the quick
+    one's result is in and the endless one is running, `interrupt` the build. Returns how long the build then
+    took to end, after checking that it left no process behind and kept the quick result in the cache."""
+    marker = unique()
+    project = work / "project"
+    (project / "snippets" / "case" / "quick.py").write_text("print('quick')\n", "utf-8")
+    (project / "snippets" / "case" / "endless.py").write_text(
+        "# memo: timeout 300\nimport subprocess\n"
+        f"sleeper = subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\nwhile True:\n    pass\n", "utf-8")
+    append(project, "{{ run case/quick.py }}\n\n{{ run case/endless.py }}\n")
+    shutil.rmtree(work / "cache")
+    env = dict(ENV, TMPDIR=str(work / "tmp"))
+    build = subprocess.Popen([*MKDOCS, "build", "--strict", "--site-dir", str(work / "site")], cwd=project,
+                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (len(list((work / "cache").rglob("*.json"))) == 2 and alive(f"sleep {marker}")):
+            assert time.monotonic() < deadline and build.poll() is None, "the build never got to both snippets"
+            time.sleep(0.1)
+        session = [p for p in psutil.process_iter() if _sid(p) == build.pid]
+        assert len(session) >= 3  # the build, the server and the endless snippet at least
+        start = time.monotonic()
+        interrupt(build)
+        build.wait(timeout=30)
+        deadline = time.monotonic() + 5  # the build ended: what it started may take a moment to be reaped
+        while [p for p in session if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] or alive(f"sleep {marker}"):
+            assert time.monotonic() < deadline, "processes left behind"
+            time.sleep(0.05)
+        seconds = time.monotonic() - start
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+    assert_cache_whole(work / "cache")
+    outputs = sorted(json.loads(e.read_text("utf-8"))["result"]["output"] for e in (work / "cache").rglob("*.json"))
+    assert outputs == [GOOD_OUTPUT + "\n", "quick\n"]
+    assert_no_temporary_files(work)
+    return seconds
+
+
+def _sid(p: psutil.Process) -> int | None:
+    try:
+        return os.getsid(p.pid)
+    except OSError:
+        return None
+
+
+@pytest.mark.bad_input
+def test_ctrl_c_stops_every_snippet_and_keeps_what_finished(work):
+    seconds = interrupted_build(work, lambda build: os.killpg(build.pid, signal.SIGINT))  # what a terminal does
+    assert seconds < 2.5, f"took {seconds:.1f} s"
+
+
+@pytest.mark.bad_input
+def test_sigterm_to_the_build_stops_every_snippet(work):
+    seconds = interrupted_build(work, lambda build: build.send_signal(signal.SIGTERM))  # to the build alone
+    assert seconds < 2.5, f"took {seconds:.1f} s"

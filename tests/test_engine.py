@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 
 import pytest
 
 from mkdocs_memos.engine import render, snippet
 from mkdocs_memos.engine.cache import Cache
 from mkdocs_memos.engine.runner import Runner
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.fast
 
@@ -174,7 +178,48 @@ def test_failures_leave_no_cache_entry(run, tmp_path):
 def test_cache_entries_are_complete_json(run, tmp_path):
     run(tmp_path, a="print('x')\n")
     (entry,) = [e for e in (tmp_path / "cache").rglob("*.json")]
-    assert json.loads(entry.read_text())["output"] == "x\n"
+    assert json.loads(entry.read_text())["result"]["output"] == "x\n"
+
+
+@pytest.mark.parametrize("tamper", ["edited", "copied", "cut", "old shape"])
+def test_an_entry_the_runner_did_not_write_is_a_miss(run, tmp_path, tamper):
+    first, _ = run(tmp_path, a="print('real')\n", b="print('other')\n")
+    s = snippet.parse("t/a.py", "snippets/t/a.py", "print('real')\n")
+    cache = Cache(tmp_path / "cache")
+    path = cache._path(cache._key(s))
+    entry = json.loads(path.read_text())
+    if tamper == "edited":  # a forged output, the stamp left as it was
+        entry["result"]["output"] = "forged\n"
+        path.write_text(json.dumps(entry))
+    elif tamper == "copied":  # another snippet's entry, whole and valid, in this one's place
+        other = cache._path(cache._key(snippet.parse("t/b.py", "snippets/t/b.py", "print('other')\n")))
+        path.write_text(other.read_text())
+    elif tamper == "cut":
+        path.write_text(path.read_text()[:40])
+    else:  # the result alone, as the previous engine wrote it
+        path.write_text(json.dumps(entry["result"]))
+    again, summary = run(tmp_path, a="print('real')\n", b="print('other')\n")
+    assert summary.ran == 1 and again["a"].output == "real\n" and not again["a"].cached
+
+
+def test_a_result_of_another_shape_is_a_miss_not_a_crash(run, tmp_path):
+    run(tmp_path, a="print('x')\n")
+    s = snippet.parse("t/a.py", "snippets/t/a.py", "print('x')\n")
+    cache = Cache(tmp_path / "cache")
+    cache.put(s, {"status": "ok", "output": "x\n", "a_field_of_the_future": 1})
+    again, summary = run(tmp_path, a="print('x')\n")
+    assert summary.ran == 1 and again["a"].output == "x\n"
+
+
+def test_the_cache_key_covers_numpy_platform_and_every_engine_module():
+    import platform
+    from importlib.metadata import version
+
+    from mkdocs_memos.engine import cache
+
+    salt = cache.environment()
+    assert f"numpy {version('numpy')}" in salt and f"{platform.system()} {platform.machine()}" in salt
+    assert {"child.py", "server.py", "runner.py", "snippet.py", "cache.py"} <= set(cache.ENGINE_FILES)
 
 
 def test_output_is_escaped(run, tmp_path):
@@ -214,8 +259,6 @@ def test_files_written_land_in_a_temporary_directory(run, tmp_path):
         "print(os.path.exists('written.txt'))\n"
     ))
     assert r["w"].output == "True\n"
-    from tests.conftest import ROOT
-
     assert not (ROOT / "written.txt").exists()
 
 
@@ -233,3 +276,163 @@ def test_paths_outside_snippets_are_refused(tmp_path):
     (tmp_path / "snippets").mkdir()
     with pytest.raises(ValueError, match="leaves snippets/"):
         snippet.resolve(tmp_path / "snippets", "../../etc/passwd")
+
+
+def test_memory_limit_stops_the_snippet_and_nothing_else(run, tmp_path):
+    hog = (
+        "# memo: memory 1GiB\n"
+        "import torch\n"
+        "blocks = []\n"
+        "while True:\n"
+        "    blocks.append(torch.ones(64 * 2**20))  # 256 MiB at a time, touched\n"
+    )
+    r, _ = run(tmp_path, hog=hog, good="print('still here')\n")
+    assert r["hog"].status == "error"
+    assert r["hog"].message == "used more than its memory limit of 1 GiB (# memo: memory)"
+    assert r["hog"].line in (4, 5)
+    assert r["good"].output == "still here\n"
+
+
+def test_memory_option_is_parsed():
+    assert snippet.parse("t/m.py", "snippets/t/m.py", "# memo: memory 8GiB\n").memory == 8 * 1024**3
+    assert snippet.parse("t/m.py", "snippets/t/m.py", "").memory == snippet.DEFAULT_MEMORY
+    with pytest.raises(snippet.SnippetError, match=r"snippets/t/m.py:1: bad '# memo: memory' option"):
+        snippet.parse("t/m.py", "snippets/t/m.py", "# memo: memory lots\n")
+
+
+def _alive(marker: str) -> list:
+    import psutil
+
+    return [p for p in psutil.process_iter(["cmdline"]) if marker in " ".join(p.info["cmdline"] or [])]
+
+
+@pytest.mark.parametrize("how", ["new session", "double fork"])
+def test_processes_a_snippet_starts_end_with_it(run, tmp_path, how):
+    marker = f"{time.time() % 1000:.6f}"  # a sleep nobody else runs
+    source = {
+        "new session": f"import subprocess\nsleeper = subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\n",
+        "double fork": (
+            "import os, time\n"
+            "if os.fork() == 0:\n"
+            "    os.setsid()\n"
+            "    if os.fork() == 0:\n"
+            f"        os.execvp('sleep', ['sleep', '{marker}'])\n"
+            "    os._exit(0)\n"
+            "time.sleep(0.3)\n"
+        ),
+    }[how]
+    r, _ = run(tmp_path, d=source + "print('started')\n")
+    assert r["d"].output == "started\n"
+    assert not _alive(f"sleep {marker}")
+
+
+def test_snippets_see_an_allowlisted_environment(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("MEMOS_SECRET_TOKEN", "do-not-publish")
+    r, _ = run(tmp_path, e="import os\nfor k, v in sorted(os.environ.items()):\n    print(k, v)\n")
+    env = dict(line.split(" ", 1) for line in r["e"].output.splitlines())
+    assert set(env) == {"HOME", "LANG", "PATH", "PYTHONHASHSEED", "TMPDIR"}
+    assert env["HOME"] == "~" and env["TMPDIR"] == "/tmp"
+    assert "do-not-publish" not in r["e"].output and str(ROOT) not in r["e"].output
+
+
+def test_the_project_is_not_on_sys_path(run, tmp_path):
+    r, _ = run(tmp_path, p=f"import os, sys\nprint([p for p in sys.path if os.path.realpath(p) == {str(ROOT)!r}])\n")
+    assert r["p"].output == "[]\n"
+
+
+def test_a_snippet_cannot_write_outside_its_run_directory(run, tmp_path):
+    target = tmp_path / "project-file.txt"
+    target.write_text("mine")
+    r, _ = run(tmp_path, w=(
+        "import os\n"
+        "for path in [%r, %r]:\n"
+        "    try:\n"
+        "        with open(path, 'w') as f:\n"
+        "            f.write('pwned')\n"
+        "        print('wrote', path)\n"
+        "    except PermissionError:\n"
+        "        print('refused')\n"
+        "with open('here.txt', 'w') as f:\n"
+        "    f.write('fine')\n"
+        "print(os.listdir('.'))\n"
+    ) % (str(target), str(tmp_path / "new.md")))
+    assert r["w"].output == "refused\nrefused\n['here.txt']\n"
+    assert target.read_text() == "mine" and not (tmp_path / "new.md").exists()
+
+
+def test_an_output_flood_is_reported_as_the_output_limit(run, tmp_path):
+    r, _ = run(tmp_path, f="n = 0\nwhile True:\n    print('x' * 1000)\n")
+    assert r["f"].status == "error"
+    assert r["f"].message == "its output passed the limit of 256 MiB"
+    assert r["f"].line == 3
+
+
+def test_an_error_of_the_engine_is_not_blamed_on_the_snippet(run, tmp_path):
+    # The snippet breaks what the engine needs after it: json, which writes the result.
+    r, _ = run(tmp_path, j="import json\njson.dumps = None\nprint('done')\n")
+    assert r["j"].status == "error"
+    assert r["j"].message.startswith("engine error, outside the snippet's code")
+    assert r["j"].line is None
+    assert "Traceback" in r["j"].output and "child.py" in r["j"].output
+
+
+def test_a_check_that_exits_is_reported_with_its_line(run, tmp_path):
+    r, _ = run(tmp_path, c="# memo: check bye: exit(0)\nx = 1\n")
+    assert r["c"].status == "error"
+    assert r["c"].message == "check 'exit(0)' failed: SystemExit: 0" and r["c"].line == 1
+
+
+def test_without_landlock_writes_outside_the_run_directory_are_recorded(tmp_path):
+    """Where the kernel has no Landlock, the child records what the snippet writes elsewhere (checked here in a
+    process of its own, as that hook cannot be removed once added)."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    code = (
+        "import os, shutil, sys\n"
+        "from mkdocs_memos.engine import child\n"
+        "outside = []\n"
+        f"sys.addaudithook(child._write_recorder({str(run_dir)!r}, outside))\n"
+        f"open({str(run_dir / 'inside.txt')!r}, 'w').close()\n"
+        f"open({str(tmp_path / 'read.txt')!r}, 'a').close()\n"
+        f"open({str(tmp_path / 'read.txt')!r}).close()\n"
+        f"os.rename({str(tmp_path / 'read.txt')!r}, {str(run_dir / 'moved.txt')!r})\n"
+        "open(os.devnull, 'w').close()\n"
+        "print(outside)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout == f"{[str(tmp_path / 'read.txt'), str(tmp_path / 'read.txt')]}\n"
+
+
+def test_directive_look_alikes_are_problems_with_the_nearest_directive():
+    from mkdocs_memos.engine import directives
+
+    page = (
+        "# Page\n"
+        "{{ run a/b.py }}\n"
+        "{{ runn x.py }}\n"
+        "{{ Run x.py }}\n"
+        "{{ run x.py extra }}\n"
+        "{{ clam x }}\n"
+        "Inline {{ claim y }} in a sentence.\n"
+        "`{{ in a code span }}` and {{ claims }}\n"
+        "```\n"
+        "{{ in a fence }}\n"
+        "```\n"
+        "{{ changes }}\n"
+    )
+    assert [(d.kind, d.line) for d in directives.find(page)] == [("run", 2), ("changes", 12)]
+    assert directives.problems(page) == [
+        (3, "'{{ runn x.py }}' is not a directive; the nearest is '{{ run <page>/<file>.py }}'"),
+        (4, "'{{ Run x.py }}' is not a directive; the nearest is '{{ run <page>/<file>.py }}'"),
+        (5, "'{{ run x.py extra }}' is not a valid directive: write '{{ run <page>/<file>.py }}'"),
+        (6, "'{{ clam x }}' is not a directive; the nearest is '{{ claim <claim-id> }}'"),
+        (7, "'{{ claim y }}' must stand on a line of its own"),
+        (8, "'{{ claims }}' must stand on a line of its own"),
+    ]
+
+
+def test_terminal_output_keeps_the_last_state_of_each_line_and_colours():
+    assert render.terminal("  0%\r 50%\r100%\ndone\r\n") == "100%\ndone\n"
+    assert render.terminal("abcdef\rXY") == "XYcdef"
+    html = render.terminal("\x1b[32mok\x1b[0m <i>")
+    assert html == '<span class="ansi-green-fg">ok</span> &lt;i&gt;'

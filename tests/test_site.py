@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 import random
 import re
 from importlib.metadata import version
@@ -50,7 +51,8 @@ def test_no_directive_is_left_unexpanded(site, page):
 
 def test_outputs_are_stamped_with_the_torch_that_ran_them(site):
     stamps = {s.get_text() for s in html(site, "view-vs-reshape", "ko").select(".memo-output__stamp")}
-    assert stamps == {f"torch {version('torch')} · Python {__import__('platform').python_version()} · Linux x86_64"}
+    machine = f"{platform.system()} {platform.machine()}"
+    assert stamps == {f"torch {version('torch')} · Python {platform.python_version()} · {machine}"}
 
 
 def test_view_vs_reshape_shows_real_outputs_and_the_correction(site):

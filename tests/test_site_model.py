@@ -6,7 +6,6 @@ import pytest
 
 from mkdocs_memos import site
 from mkdocs_memos.engine import directives
-from mkdocs_memos.engine.releases import Difference
 
 pytestmark = pytest.mark.fast
 
@@ -123,13 +122,6 @@ def test_a_missing_translation_falls_back_to_korean(snippets):
 
 def test_example_is_on_the_korean_page(model):
     assert model.example("page/a.py") == ("page/", "run-a")
-
-
-def test_release_links_stay_inside_the_release_folder():
-    d = Difference("page/a.py", "1.13", "1.13.1", "output", "", "page/", "run-a")
-    links = site.release_links(d, "en", "en/page/")
-    assert links["changes"] == "../what-changed/#changed-page-a"
-    assert links["there"] == "../../../1.13/en/page/#run-a"
 
 
 def test_nav_order_flattens_sections():

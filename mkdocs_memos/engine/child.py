@@ -2,10 +2,14 @@
 
 The child never returns to the server's loop. It writes everything the snippet prints to one file (fd 1 and
 fd 2 share it, so stdout and stderr stay in the order they were written, including output of C code and of
-DataLoader worker processes) and its verdict to a JSON file written atomically: a child that dies before
-writing it (segfault, abort, `os._exit`, timeout) leaves no result, which the server reports as a crash.
+DataLoader worker processes) and its verdict as JSON to a file opened before the snippet runs: a child that
+dies before writing it (segfault, abort, `os._exit`, timeout) leaves it empty, which the server reports as a
+crash. An error of the engine itself (outside the snippet's code) is reported as such, with its traceback.
 What goes through `sys.stderr` (warnings, `print(file=sys.stderr)`) and the traceback are framed in that
 file (`Framed`), so that a notebook can store them as a kernel does: stderr, and an error apart from both.
+
+Before the snippet runs, the child confines it (see `confine`): an allowlisted environment, writes allowed
+only under its own run directory, and it becomes the reaper of every process the snippet starts.
 """
 
 from __future__ import annotations
@@ -21,31 +25,46 @@ import random
 import resource
 import signal
 import sys
+import tempfile
 import traceback
 import types
 import warnings
 
-# The largest output file a snippet may write; past it the kernel stops the child (SIGXFSZ).
+# The largest output file a snippet may write; past it a write fails (Python ignores SIGXFSZ), and the server
+# reports the limit.
 OUTPUT_LIMIT = 256 * 1024 * 1024
+# The child's exit status when the engine failed and could not even write its result (a full disk).
+ENGINE_FAILED = 70
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
 
 
-def run(job: dict, workdir: str, output_path: str, result_path: str, marker: bytes) -> None:
-    """`marker`: random bytes that start each frame (see `Framed`), which no output can contain by chance."""
+def run(job: dict, tmp: str, marker: bytes) -> None:
+    """Run `job` in the run directory `tmp` (see server._start for its layout). `marker`: random bytes that
+    start each frame (see `Framed`), which no output can contain by chance."""
+    status = ENGINE_FAILED
     try:
-        result = _run(job, workdir, output_path, marker)
-        _write_json(result_path, result)
+        result_fd = os.open(os.path.join(tmp, "result.json"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _redirect(os.path.join(tmp, "output"), marker)
+        try:
+            result = _run(job, tmp, marker)
+        except BaseException:  # noqa: BLE001 - the snippet's own exceptions are caught in _run: this is ours
+            result = {"status": "error", "engine": traceback.format_exc(), "message": "", "line": None}
+        os.write(result_fd, json.dumps(result).encode())
+        status = 0
+    except BaseException:  # noqa: BLE001 - no result could be written: the traceback goes to the output
+        os.write(2, traceback.format_exc().encode(errors="backslashreplace"))
     finally:
         ctypes.CDLL(None).fflush(None)  # C stdio buffers of torch's C++ code
-        os._exit(0)
+        os._exit(status)
 
 
-def _run(job: dict, workdir: str, output_path: str, marker: bytes) -> dict:
-    _redirect(output_path, marker)
+def _run(job: dict, tmp: str, marker: bytes) -> dict:
     # A crash (SIGSEGV, SIGABRT) or the server's SIGUSR1 at the timeout prints the Python stack into the
     # output, so that the error can name the snippet's line the child was on.
     faulthandler.enable(file=sys.stderr, all_threads=False)
     faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=False)
-    os.chdir(workdir)
+    workdir, outside = confine(os.path.join(tmp, "run"))
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
     _deterministic(job["threads"])
 
@@ -57,7 +76,6 @@ def _run(job: dict, workdir: str, output_path: str, marker: bytes) -> dict:
     module.__builtins__ = builtins
     sys.modules["__main__"] = module
     sys.argv = [name]
-    sys.path[0] = workdir
 
     raised: BaseException | None = None
     try:
@@ -66,14 +84,14 @@ def _run(job: dict, workdir: str, output_path: str, marker: bytes) -> dict:
         code = e.code
         if code not in (None, 0):
             if not isinstance(code, int):
-                print(code, file=sys.stderr)
+                _write(sys.stderr, f"{code}\n")
             return _error(f"exited with sys.exit({e.code!r})", _snippet_line(e, name))
     except BaseException as e:  # noqa: BLE001 - the snippet's own exception is the output
         raised = e
 
     expected = job["raises"]
     if raised is not None:
-        Framed(2, marker, "error").write(_trimmed_traceback(raised, name).encode("utf-8", "backslashreplace"))
+        _write(Framed(2, marker, "error"), _trimmed_traceback(raised, name).encode("utf-8", "backslashreplace"))
         if not (expected and _is_a(raised, expected)):
             what = "".join(traceback.format_exception_only(raised)).strip().splitlines()[-1]
             return _error(f"raised {what}", _snippet_line(raised, name))
@@ -85,14 +103,100 @@ def _run(job: dict, workdir: str, output_path: str, marker: bytes) -> dict:
         for item in items:
             try:
                 value = eval(item["expr"], dict(module.__dict__, raised=raised))  # noqa: S307 - our own snippets
-            except Exception as e:  # noqa: BLE001
+            except BaseException as e:  # noqa: BLE001 - one that exits or is interrupted is still the check's
+                _write(Framed(2, marker, "error"), traceback.format_exc().encode("utf-8", "backslashreplace"))
                 return _error(f"{kind[:-1]} '{item['expr']}' failed: {type(e).__name__}: {e}", item["line"])
             # A check is true or false; a fact is any value prose may compare with (JSON's kinds, else its repr).
             value = bool(value) if kind == "checks" else value if isinstance(value, (bool, int, float, str)) else repr(value)
             evaluated[kind].append({**item, "value": value})
+    if outside:
+        return _error(f"changed {outside[0]}, outside its run directory (no Landlock here to prevent it)", None)
     # As a Jupyter kernel names an exception in its `error` output.
     exception = {"ename": type(raised).__name__, "evalue": str(raised)} if raised is not None else None
     return {"status": "ok", **evaluated, "exception": exception}
+
+
+def confine(run_dir: str) -> tuple[str, list[str]]:
+    """Confine the rest of this process and all it starts. Returns the snippet's working directory, and the
+    list in which the paths it writes outside `run_dir` are recorded where they cannot be refused.
+
+    - Writes: Landlock (unprivileged, Linux >= 5.13) lets this process tree write only under `run_dir` and
+      /dev/shm (DataLoader's shared memory); the project, the cache and the site are read-only to it. Where the
+      kernel lacks Landlock, an audit hook records what this process writes elsewhere (Python's own file
+      operations, not those of programs it starts), and the run fails naming the first such file.
+    - Environment: only `ENVIRONMENT` and a HOME and TMPDIR of its own, so nothing of the build's environment
+      (paths, tokens, the machine's names) can reach a page.
+    - Processes: this process becomes the subreaper of all it starts (a daemon that detached by double fork
+      stays below it, where the server finds and kills it), and dies with the server.
+    - sys.path: the working directory first, as `python snippet.py` would have it, without the project.
+    """
+    workdir, home, tmpdir = (os.path.join(run_dir, d) for d in ("cwd", "home", "tmp"))
+    for d in (workdir, home, tmpdir):
+        os.mkdir(d)
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    os.environ.clear()
+    os.environ.update(environment(home, tmpdir))
+    tempfile.tempdir = None  # the server's, cached: read TMPDIR again
+    outside: list[str] = []
+    if not _landlock(run_dir):
+        sys.addaudithook(_write_recorder(run_dir, outside))
+    os.chdir(workdir)
+    sys.path[:] = [workdir] + [p for p in sys.path[1:] if not os.path.isdir(os.path.join(p or ".", "mkdocs_memos"))]
+    return workdir, outside
+
+
+def environment(home: str, tmpdir: str) -> dict:
+    """What a snippet sees in os.environ: what Python, numpy and torch need, nothing of the machine's."""
+    path = os.pathsep.join(dict.fromkeys([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"]))
+    return {"PATH": path, "HOME": home, "TMPDIR": tmpdir, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
+
+
+def _landlock(run_dir: str) -> bool:
+    """Whether writes outside `run_dir` are now refused by the kernel."""
+    try:
+        import landlock
+        from landlock import FSAccess
+    except ImportError:
+        return False
+    read = FSAccess.EXECUTE | FSAccess.READ_FILE | FSAccess.READ_DIR
+    try:
+        # Only writing is handled (denied unless allowed below); reading stays as it was.
+        writes = FSAccess.all() & ~read & ~FSAccess.IOCTL_DEV
+        rules = landlock.Ruleset(restrict_rules=writes)
+        rules.allow(run_dir)
+        if os.path.isdir("/dev/shm"):
+            rules.allow("/dev/shm")
+        rules.allow(os.devnull, rules=writes & FSAccess.all_file())
+        rules.apply()
+    except landlock.LandlockError:  # the kernel has no Landlock (or it is disabled)
+        return False
+    return True
+
+
+# Audit events of Python's file operations that change the file system, and the arguments naming paths changed.
+WRITES = {"os.remove": (0,), "os.rename": (0, 1), "os.rmdir": (0,), "os.mkdir": (0,), "os.truncate": (0,),
+          "os.symlink": (1,), "os.link": (1,), "os.chmod": (0,), "os.utime": (0,), "shutil.rmtree": (0,)}
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+
+def _write_recorder(run_dir: str, outside: list[str]):
+    allowed = (os.path.realpath(run_dir) + os.sep, "/dev/")
+
+    def hook(event: str, args: tuple) -> None:
+        if event == "open":
+            path, mode, flags = args
+            paths = [path] if set(mode or "") & set("wax+") or (flags or 0) & WRITE_FLAGS else []
+        else:
+            paths = [args[i] for i in WRITES.get(event, ())]
+        for path in paths:
+            if isinstance(path, (str, bytes, os.PathLike)):
+                path = os.path.realpath(os.fsdecode(path))
+                if not path.startswith(allowed):
+                    outside.append(path)
+
+    return hook
 
 
 class Framed(io.RawIOBase):
@@ -112,7 +216,7 @@ class Framed(io.RawIOBase):
 
     def write(self, b) -> int:
         frame = memoryview(self.head + b" %d\n" % len(b) + bytes(b))
-        while frame:  # a regular file takes it whole, except at the size limit, where the child is killed
+        while frame:  # a regular file takes it whole; past OUTPUT_LIMIT, os.write raises (EFBIG)
             frame = frame[os.write(self.fd, frame):]
         return len(b)
 
@@ -173,7 +277,9 @@ def _error(message: str, line: int | None) -> dict:
     return {"status": "error", "message": message, "line": line, "checks": [], "facts": []}
 
 
-def _write_json(path: str, data: dict) -> None:
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        json.dump(data, f)
-    os.replace(path + ".tmp", path)
+def _write(stream, text) -> None:
+    """Write to the output, unless it is full (past OUTPUT_LIMIT): the server then reports the limit."""
+    try:
+        stream.write(text)
+    except OSError:
+        pass

@@ -29,18 +29,6 @@ LABELS = {
         FAILS: "성립하지 않음",
         PARTLY: "일부 경우에만 성립",
         UNCHECKED: "확인하지 못함",
-        "differs": "릴리스 {release}(torch {torch})에서는 출력이 다릅니다:",
-        "see-diff": "차이 보기",
-        "see-there": "그 릴리스의 예제",
-        "compared": "이 릴리스(torch {torch})의 출력을 먼저 배포된 릴리스 {releases}의 출력과 비교했습니다.",
-        "nothing-to-compare": "이 빌드 옆에 배포된 이전 릴리스가 없어 비교할 것이 없습니다 (`make versions`로 만든 사이트에서 비교합니다).",
-        "no-difference": "출력이 다른 예제가 없습니다.",
-        "not-there": "그 릴리스에서는 실행되지 않습니다 ({requires} 필요).",
-        "not-here": "이 릴리스에서는 실행되지 않습니다 ({requires} 필요).",
-        "checks": "검사 {n}개",
-        "example": "이 릴리스의 예제",
-        "claims-changed": "판정이 달라진 주장",
-        "release": "릴리스",
         "missing": "이 릴리스에서는 판정하지 않습니다. 근거가 되는 예제가 실행되지 않았습니다: {reasons}",
         "cases": "성립하는 경우: {holds}. 성립하지 않는 경우: {fails}.",
         "unbound": "이 문단은 {snippets}의 실행 결과에 따라 달라지는데, 이 릴리스(torch {torch})에서는 그 예제가 실행되지 않았습니다 ({reasons}).",
@@ -63,18 +51,6 @@ LABELS = {
         FAILS: "does not hold",
         PARTLY: "holds only in some cases",
         UNCHECKED: "not checked",
-        "differs": "Output differs in release {release} (torch {torch}):",
-        "see-diff": "see the difference",
-        "see-there": "the example in that release",
-        "compared": "This release's outputs (torch {torch}) compared with those of the deployed releases {releases}.",
-        "nothing-to-compare": "No older release is deployed next to this build, so there is nothing to compare (sites built by `make versions` compare).",
-        "no-difference": "No example's output differs.",
-        "not-there": "it does not run there (needs {requires}).",
-        "not-here": "it does not run in this release (needs {requires}).",
-        "checks": "{n} checks",
-        "example": "the example in this release",
-        "claims-changed": "Claims whose verdict changed",
-        "release": "Release",
         "missing": "Not judged on this release: an example it rests on did not run: {reasons}",
         "cases": "Holds in: {holds}. Does not hold in: {fails}.",
         "unbound": "This passage depends on what {snippets} shows, which did not run on this release (torch {torch}): {reasons}.",
@@ -106,21 +82,10 @@ def anchor(snippet: Snippet) -> str:
     return f"run-{snippet.name.rsplit('/', 1)[-1].removesuffix('.py')}"
 
 
-def change_anchor(name: str) -> str:
-    """The id of a snippet's entry on the what-changed page."""
-    return "changed-" + re.sub(r"[^a-z0-9]+", "-", name.lower().removesuffix(".py")).strip("-")
-
-
-def output(snippet: Snippet, result: Result, lang: str, differs: list[dict] = ()) -> str:
-    """`differs`: the releases whose output is not this one, each with links (see hooks._release_links)."""
+def output(snippet: Snippet, result: Result, lang: str, notes: str = "") -> str:
+    """`notes`: HTML put under the output (history.changed_in: the releases where it changed)."""
     t = LABELS[lang]
     anchor_id = anchor(snippet)
-    notes = "".join(
-        f'<p class="memo-output__differs">{escape(t["differs"].format(**d))} '
-        f'<a href="{escape(d["changes"])}">{escape(t["see-diff"])}</a> · '
-        f'<a href="{escape(d["there"])}">{escape(t["see-there"])}</a></p>'
-        for d in differs
-    )
     if result.status == "skipped":
         text = t["skipped"].format(requires=snippet.requires, version=result.stamp["torch"])
         return f'<div class="admonition info memo-skipped" id="{anchor_id}"><p>{escape(text)}</p>{notes}</div>'
@@ -133,7 +98,7 @@ def output(snippet: Snippet, result: Result, lang: str, differs: list[dict] = ()
     if result.output_bytes > shown:
         note = t["truncated"].format(shown=_size(shown), total=_size(result.output_bytes))
         note = f'<p class="memo-output__note">{escape(note)}</p>'
-    body = escape(result.output) if result.output else ""
+    body = terminal(result.output)
     return (
         f'<div class="memo-output{" memo-output--raises" if snippet.raises else ""}" id="{anchor_id}">'
         f'<div class="memo-output__head"><span class="memo-output__label">{escape(label)}</span>'
@@ -147,15 +112,34 @@ def error(message: str, output: str, lang: str) -> str:
     text = f"{message}\n\n{output}" if output else message
     return (
         f'<div class="admonition failure memo-error"><p class="admonition-title">{escape(LABELS[lang]["failed"])}</p>'
-        f"<pre><code>{escape(text)}</code></pre></div>"
+        f"<pre><code>{terminal(text)}</code></pre></div>"
     )
+
+
+def terminal(text: str) -> str:
+    """Output as a terminal leaves it, in HTML: each line in its last state after carriage returns (progress
+    bars), ANSI colours as coloured spans (nbconvert's converter, the one notebooks use; its classes are styled
+    in memos.css). Escaped either way."""
+    lines = []
+    for line in text.split("\n"):
+        shown = ""
+        for part in line.split("\r"):  # each part overwrites the start of the line, as on a terminal
+            shown = part + shown[len(part):]
+        lines.append(shown)
+    text = "\n".join(lines)
+    if "\x1b[" not in text:
+        return escape(text)
+    from nbconvert.filters.ansi import ansi2html  # imported only by a build that has colours to show
+
+    return ansi2html(text)
 
 
 def location(snippet: Snippet, result: Result) -> str:
     return f"{snippet.display_path}:{result.line}" if result.line else snippet.display_path
 
 
-def claim(claim_id: str, words: str, verdict: Verdict | None, lang: str) -> str:
+def claim(claim_id: str, words: str, verdict: Verdict | None, lang: str, since: str = "") -> str:
+    """`since`: HTML saying since which release the verdict is what it is (history.since)."""
     t = LABELS[lang]
     verdict = verdict or Verdict(claim_id)
     items = "".join(
@@ -170,7 +154,7 @@ def claim(claim_id: str, words: str, verdict: Verdict | None, lang: str) -> str:
         f'<p class="admonition-title">{escape(t["claim"])}: {escape(t[verdict.value])}</p>'
         f"<p>«{escape(words)}»</p>"
         + (f'<p class="memo-claim__why">{escape(why)}</p>' if why else "")
-        + f"<ul>{items}</ul></div>"
+        + f"<ul>{items}</ul>{since}</div>"
     )
 
 
@@ -219,47 +203,7 @@ def notebook_links(links, lang: str) -> str:
     return f'<p class="memo-notebook">{items}</p>'
 
 
-def _verdict(v: dict, t: dict) -> str:
-    """A verdict with the number of checks behind it: an example that did not run leaves fewer."""
-    return f"{t[v['value']]} ({t['checks'].format(n=v['checks'])})"
-
-
 def _size(n: int) -> str:
     if n < 1024:
         return f"{n} bytes"
     return f"{n / 1024:.1f} KiB" if n < 1024**2 else f"{n / 1024**2:.1f} MiB"
-
-
-def changes(current: dict, older: list[dict], rows, examples: dict, claims_changed, lang: str) -> str:
-    """The what-changed page's body (Markdown). rows: (releases.Difference, its links), by snippet;
-    examples: snippet name -> link to its example on this release's pages."""
-    t = LABELS[lang]
-    if not older:
-        return t["nothing-to-compare"]
-    names = ", ".join(f"{m['release']} (torch {m['torch']})" for m in older)
-    parts = [t["compared"].format(torch=current["torch"], releases=names)]
-    if not rows:
-        parts.append(t["no-difference"])
-    last = None
-    for d, links in rows:
-        if d.snippet != last:
-            last = d.snippet
-            parts.append(f"### `{d.snippet}` {{ #{change_anchor(d.snippet)} }}\n\n[{t['example']}]({examples[d.snippet]})")
-        there = f"[{t['release']} {d.release} (torch {d.torch})]({links['there']})"
-        if d.kind == "output":
-            longest = max((len(m) for m in re.findall(r"`+", d.diff)), default=0)
-            fence = "`" * max(3, longest + 1)
-            parts.append(f"{there}\n\n{fence}diff\n{d.diff}\n{fence}")
-        else:
-            here_ran = current["snippets"][d.snippet]["status"] == "ok"
-            text = t["not-there" if here_ran else "not-here"].format(requires=d.requires)
-            parts.append(f"{there}: {text}")
-    if claims_changed:
-        parts.append(f"### {t['claims-changed']} {{ #claims-changed }}")
-        head = f"| {t['claim']} | {t['release']} | {t['verdict']} |\n| --- | --- | --- |"
-        body = "".join(
-            f"\n| `{c}` | {r} → {current['release']} | {_verdict(then, t)} → **{_verdict(now, t)}** |"
-            for c, r, then, now in claims_changed
-        )
-        parts.append(head + body)
-    return "\n\n".join(parts)

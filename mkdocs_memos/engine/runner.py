@@ -9,9 +9,9 @@ while the server imports torch, and waits for the results only when it must put 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -21,9 +21,10 @@ from pathlib import Path
 from packaging.requirements import Requirement
 
 from mkdocs_memos.engine.cache import Cache
+from mkdocs_memos.engine.child import environment
 from mkdocs_memos.engine.snippet import Snippet
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # where mkdocs_memos is imported from
 
 
 @dataclass
@@ -63,10 +64,13 @@ class Server:
     while the caller goes on, and `stamp` waits for that hello."""
 
     def __init__(self, jobs: int):
-        env = dict(os.environ, PYTHONHASHSEED="0", PYTHONPATH=str(ROOT))
+        # Not the build's environment: the snippets' own (see child.environment), plus where to import this
+        # very engine from (the children take it off sys.path) and where to make the run directories.
+        tmp = tempfile.gettempdir()
+        env = dict(environment(tmp, tmp), PYTHONPATH=str(ROOT), TMPDIR=tmp)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "mkdocs_memos.engine.server", "--jobs", str(jobs)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, env=env, text=True, bufsize=1,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=tmp, env=env, text=True, bufsize=1,
         )
         self._stamp: dict | None = None
         self._lock = threading.Lock()  # one batch at a time reads the answers (`mkdocs serve` rebuilds)
@@ -84,22 +88,19 @@ class Server:
             raise RuntimeError(f"the snippet server stopped (exit status {code}); its error is printed above")
         return json.loads(line)
 
-    def run(self, jobs: list[dict], progress) -> list[dict]:
-        """The answers, in the order of `jobs`. The jobs are written by a thread of their own: the server
-        answers while it reads them, and a batch larger than the pipe would otherwise block both sides."""
+    def run(self, jobs: list[dict], done) -> None:
+        """Calls `done(i, answer)` for each job as soon as its answer arrives. The jobs are written by a thread
+        of their own: the server answers while it reads them, and a batch larger than the pipe would
+        otherwise block both sides."""
         with self._lock:
             stamp = self.stamp
             lines = "".join(json.dumps({**job, "id": i}) + "\n" for i, job in enumerate(jobs))
             writer = threading.Thread(target=self._write, args=(lines,), daemon=True)
             writer.start()
-            answers = {}
             for _ in jobs:
                 answer = self._read()
-                i = answer.pop("id")
-                answers[i] = answer | {"stamp": stamp}
-                progress(len(answers), len(jobs))
+                done(answer.pop("id"), answer | {"stamp": stamp})
             writer.join()
-        return [answers[i] for i in range(len(jobs))]
 
     def _write(self, lines: str) -> None:
         self.process.stdin.write(lines)
@@ -122,8 +123,8 @@ class Batch:
             if s.requires and not Requirement(s.requires).specifier.contains(runner.torch, prereleases=True):
                 message = f"needs {s.requires}; this site uses torch {runner.torch}"
                 self.results[s.name] = Result(status="skipped", message=message, stamp={"torch": runner.torch})
-            elif (entry := runner.cache.get(s)) is not None:
-                self.results[s.name] = Result(**entry, cached=True)
+            elif (result := _cached(runner.cache, s)) is not None:
+                self.results[s.name] = result
             else:
                 self.todo.append(s)
         cached = sum(r.cached for r in self.results.values())
@@ -137,17 +138,20 @@ class Batch:
 
     def _run(self) -> None:
         try:
-            answers = self.server.run([_job(s) for s in self.todo], self.runner.progress)
-            for s, answer in zip(self.todo, answers):
-                result = Result(**answer)
-                if result.status == "ok":
-                    self.runner.cache.put(s, {k: v for k, v in asdict(result).items() if k != "cached"})
-                self.results[s.name] = result
+            self.server.run([_job(s) for s in self.todo], self._done)
             self.summary.ran = len(self.todo)
             self.summary.seconds = time.monotonic() - self.start
             self.summary.slowest = sorted(((self.results[s.name].seconds, s.name) for s in self.todo), reverse=True)[:3]
         except BaseException as e:  # noqa: BLE001 - raised again in the caller's thread by wait()
             self._error = e
+
+    def _done(self, i: int, answer: dict) -> None:
+        """One result in: cached at once, so that an interrupted build keeps every result it got."""
+        s, result = self.todo[i], Result(**answer)
+        if result.status == "ok":
+            self.runner.cache.put(s, {k: v for k, v in asdict(result).items() if k != "cached"})
+        self.results[s.name] = result
+        self.runner.progress(sum(t.name in self.results for t in self.todo), len(self.todo))
 
     def wait(self) -> tuple[dict[str, Result], Summary]:
         if self.todo:
@@ -186,6 +190,14 @@ class Runner:
         return self.start(snippets).wait()
 
 
+def _cached(cache: Cache, s: Snippet) -> Result | None:
+    entry = cache.get(s)
+    try:
+        return None if entry is None else Result(**entry, cached=True)
+    except TypeError:  # written by an engine whose results had another shape
+        return None
+
+
 def _job(s: Snippet) -> dict:
     return {
         "display_path": s.display_path,
@@ -193,6 +205,7 @@ def _job(s: Snippet) -> dict:
         "raises": s.raises,
         "timeout": s.timeout,
         "threads": s.threads,
+        "memory": s.memory,
         "checks": [{"claim": c.claim, "expr": c.expr, "line": c.line} for c in s.checks],
         "facts": [{"name": f.name, "expr": f.expr, "line": f.line} for f in s.facts],
     }

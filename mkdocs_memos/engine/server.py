@@ -2,7 +2,8 @@
 
 Protocol, one JSON object per line: the server says hello with the versions that will stamp every output,
 then answers each job read from stdin with its result on stdout, in the order the jobs finish. At most
-`--jobs` children run at once; each is killed with its whole process group at its timeout.
+`--jobs` children run at once; each is killed with every process it started at its timeout or memory
+limit, and when it ends. Ctrl-C, SIGTERM or the build's death ends them all, and the server.
 
 Forking is what makes isolation cheap: a child starts with torch already imported (about 1.4 s saved per
 snippet) and with nothing another snippet did. The parent must never run a torch op itself: forking a
@@ -12,6 +13,7 @@ process whose thread pools have started makes children hang.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import importlib
 import json
 import mmap
@@ -27,6 +29,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
+import psutil
+
 from mkdocs_memos.engine import child
 
 # Shown at most, in bytes, of one snippet's output; the rest is counted and cut with a visible note.
@@ -40,6 +44,9 @@ OPTIONAL_MODULES = ("torch._dynamo", "torch.func", "functorch.compile")
 TAIL_BYTES = 16 * 1024
 # How long a hanging child gets to print its stack (on SIGUSR1) before it is killed.
 DUMP_GRACE = 0.3
+# Seconds between two looks at the running snippets' memory (and at the build still being there). Reading one
+# process's RssAnon costs ~0.2 ms; at 3 GB/s of page faults a snippet passes its limit by < 0.3 GB.
+POLL = 0.1
 
 
 def warm_up() -> dict:
@@ -86,6 +93,12 @@ def main() -> None:
 
     out = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # a stray print of the server itself must not corrupt the protocol
+    # Orphans of the snippets (a daemon whose snippet's process died) come to the server, which kills them.
+    ctypes.CDLL(None).prctl(child.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    # Ctrl-C reaches the whole process group (not the snippets, each in a group of its own), SIGTERM maybe the
+    # server alone: both raise KeyboardInterrupt here, and main's `finally` ends every snippet.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    parent = os.getppid()
     out.write(json.dumps({"hello": warm_up()}) + "\n")
     scrub = _scrubber()
 
@@ -93,58 +106,87 @@ def main() -> None:
     running: dict[int, Running] = {}  # by pidfd
     buffer = b""
     stdin_open = True
-    while stdin_open or queue or running:
-        while queue and len(running) < jobs:
-            r = _start(queue.pop(0))
-            running[r.pidfd] = r
-        now = time.monotonic()
-        timeout = min((r.deadline for r in running.values()), default=now + 3600) - now
-        readers = ([0] if stdin_open else []) + list(running)
-        ready, _, _ = select.select(readers, [], [], max(timeout, 0))
-        if 0 in ready:
-            chunk = os.read(0, 1 << 16)
-            stdin_open = bool(chunk)
-            buffer += chunk
-            *lines, buffer = buffer.split(b"\n")
-            queue.extend(json.loads(line) for line in lines if line.strip())
-        now = time.monotonic()
-        for fd, r in list(running.items()):
-            timed_out = fd not in ready and now >= r.deadline
-            if fd in ready or timed_out:
-                del running[fd]
-                out.write(json.dumps(_finish(r, timed_out, scrub)) + "\n")
+    try:
+        while stdin_open or queue or running:
+            while queue and len(running) < jobs:
+                r = _start(queue.pop(0))
+                running[r.pidfd] = r
+            now = time.monotonic()
+            timeout = min([r.deadline - now for r in running.values()] + [POLL])
+            readers = ([0] if stdin_open else []) + list(running)
+            ready, _, _ = select.select(readers, [], [], max(timeout, 0))
+            if os.getppid() != parent:  # the build died without a word (SIGKILL): end with it
+                return
+            if 0 in ready:
+                chunk = os.read(0, 1 << 16)
+                stdin_open = bool(chunk)
+                buffer += chunk
+                *lines, buffer = buffer.split(b"\n")
+                queue.extend(json.loads(line) for line in lines if line.strip())
+            now = time.monotonic()
+            for fd, r in list(running.items()):
+                stop = None if fd in ready else _over_limit(r, now)
+                if fd in ready or stop:
+                    del running[fd]
+                    out.write(json.dumps(_finish(r, stop, scrub)) + "\n")
+                    _kill_orphans({r.pid for r in running.values()})
+    finally:
+        for r in running.values():
+            _kill_tree(r.pid)
+            os.waitpid(r.pid, 0)
+            shutil.rmtree(r.tmp, ignore_errors=True)
+        _kill_orphans(set())
+
+
+def _over_limit(r: Running, now: float) -> str | None:
+    """Why `r` must be stopped now, if it must: its timeout, or its memory limit."""
+    if now >= r.deadline:
+        return f"timed out after {r.job['timeout']:g} s (# memo: timeout)"
+    if sum(_anonymous(pid) for pid in _tree(r.pid)) > r.job["memory"]:
+        return f"used more than its memory limit of {_size(r.job['memory'])} (# memo: memory)"
+    return None
 
 
 def _start(job: dict) -> Running:
+    """Fork the child that runs `job`. Its run directory, removed when it ends: `output` and `result.json`,
+    and `run/` (the only place the snippet may write: its working directory, HOME and TMPDIR)."""
     tmp = tempfile.mkdtemp(prefix="memo-")
-    workdir = os.path.join(tmp, "cwd")
-    os.mkdir(workdir)
+    os.mkdir(os.path.join(tmp, "run"))
     marker = b"\x1e" + os.urandom(8).hex().encode() + b" "  # starts each frame of stderr (child.Framed)
     pid = os.fork()
     if pid == 0:
         os.setpgid(0, 0)
-        child.run(job, workdir, os.path.join(tmp, "output"), os.path.join(tmp, "result.json"), marker)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as in `python snippet.py`: the server's are its own
+        child.run(job, tmp, marker)
     os.setpgid(pid, pid)  # also here, so a kill right after fork reaches the group
     return Running(job=job, pid=pid, pidfd=os.pidfd_open(pid), tmp=tmp, marker=marker)
 
 
-def _finish(r: Running, timed_out: bool, scrub) -> dict:
-    if timed_out:
+def _finish(r: Running, stopped: str | None, scrub) -> dict:
+    if stopped:
         _dump_stack(r.pid)
-        _kill_group(r.pid)
+    _kill_tree(r.pid)  # DataLoader workers, daemons and other leftovers of the snippet
     _, status = os.waitpid(r.pid, 0)
-    _kill_group(r.pid)  # DataLoader workers and other leftovers of the snippet
     os.close(r.pidfd)
     seconds = time.monotonic() - r.started
     try:
+        full = os.path.getsize(os.path.join(r.tmp, "output"))
         chunks, size, tail = _read_output(os.path.join(r.tmp, "output"), r.marker)
         result = _read_result(os.path.join(r.tmp, "result.json"))
     finally:
         shutil.rmtree(r.tmp, ignore_errors=True)
-    if timed_out:
-        result = {"status": "error", "message": f"timed out after {r.job['timeout']:g} s (# memo: timeout)"}
+    line = result.get("line") if result else None
+    if stopped:
+        result = {"status": "error", "message": stopped}
+    elif full >= child.OUTPUT_LIMIT:
+        result = {"status": "error", "message": f"its output passed the limit of {_size(child.OUTPUT_LIMIT)}",
+                  "line": line}
     elif result is None:
         result = {"status": "error", "message": _death(status)}
+    elif "engine" in result:  # not the snippet's fault: say so, with the engine's traceback
+        trace = result.pop("engine")
+        result["message"] = f"engine error, outside the snippet's code: {trace.strip().splitlines()[-1]}"
+        chunks.append(("stderr", f"\n{trace}"))
     if result["status"] == "error" and result.get("line") is None:
         result["line"] = _dumped_line(tail, r.job["display_path"])
     chunks = [(stream, scrub(text, r.tmp)) for stream, text in chunks]
@@ -218,10 +260,11 @@ def _dumped_line(tail: str, display_path: str) -> int | None:
 
 
 def _read_result(path: str) -> dict | None:
+    """The child's verdict; None when it died before writing it (the file is empty or cut)."""
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
-    except FileNotFoundError:
+    except (FileNotFoundError, json.JSONDecodeError):
         return None
 
 
@@ -231,24 +274,82 @@ def _death(status: int) -> str:
         if sig == signal.SIGXFSZ:
             return "crashed: its output passed the size limit"
         return f"crashed: killed by signal {sig} ({signal.Signals(sig).name})"
+    if os.WEXITSTATUS(status) == child.ENGINE_FAILED:
+        return "engine error, outside the snippet's code: no result could be written (its traceback ends the output)"
     return f"crashed: the process exited with status {os.WEXITSTATUS(status)} before finishing"
 
 
-def _kill_group(pid: int) -> None:
+def _tree(pid: int) -> list[int]:
+    """`pid` and every process below it. Each snippet's child is a subreaper, so while it lives this is
+    everything the snippet started, however it detached."""
+    found, i = [pid], 0
+    while i < len(found):
+        found += _children(found[i])
+        i += 1
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
+                found += [int(c) for c in f.read().split()]
+    except (FileNotFoundError, ProcessLookupError):
+        pass  # it ended meanwhile
+    return found
+
+
+def _anonymous(pid: int) -> int:
+    """The memory a process allocated itself (RssAnon: resident, not mapped from a file), in bytes."""
+    try:
+        info = psutil.Process(pid).memory_info()
+    except psutil.Error:
+        return 0
+    return info.rss - info.shared
+
+
+def _kill_tree(pid: int) -> None:
+    for p in reversed(_tree(pid)):
+        try:
+            os.kill(p, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     try:
         os.killpg(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
 
 
+def _kill_orphans(running: set[int]) -> None:
+    """Kill and reap what the snippets that ended left behind: as their children were subreapers until they
+    ended, every child of the server that is not a running snippet's is such a leftover."""
+    while orphans := set(_children(os.getpid())) - running:
+        for pid in orphans:
+            _kill_tree(pid)
+        for pid in orphans:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024**3:g} GiB" if n >= 1024**3 else f"{n / 1024**2:g} MiB"
+
+
 def _scrubber():
-    """Replace what is specific to this machine (install paths, the temporary directory) in outputs."""
+    """Replace what is specific to this machine (install paths, the run directory) in outputs."""
     paths = sysconfig.get_paths()
     names = {paths["purelib"]: "…/site-packages", paths["platlib"]: "…/site-packages", paths["stdlib"]: "…/lib"}
+    if sys.prefix != sys.base_prefix:  # a virtual environment (its bin/ is on the snippets' PATH)
+        names[sys.prefix] = "…/venv"
     pairs = sorted(names.items(), key=lambda p: -len(p[0]))
 
     def scrub(text: str, tmp: str) -> str:
-        text = text.replace(os.path.join(tmp, "cwd"), ".")
+        run = os.path.join(tmp, "run")
+        text = text.replace(os.path.join(run, "cwd"), ".").replace(os.path.join(run, "home"), "~")
+        text = text.replace(os.path.join(run, "tmp"), "/tmp")
         for path, short in pairs:
             text = text.replace(path, short)
         return text
@@ -259,5 +360,8 @@ def _scrubber():
 if __name__ == "__main__":
     try:
         main()
-    except KeyboardInterrupt:
-        sys.exit(130)
+        status = 0
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM, every snippet already ended by main's finally
+        status = 130
+    # Without tearing torch down: that takes seconds on a busy machine, and nothing is left to save.
+    os._exit(status)

@@ -12,6 +12,11 @@ CHECK = re.compile(r"^(?P<claim>[a-z0-9][a-z0-9-]*)\s*:\s*(?P<expr>\S.*)$")
 # `# memo: fact <name>: <expression>`: a value of the run that a page's prose may depend on.
 FACT = re.compile(r"^(?P<name>[a-z][a-z0-9-]*)\s*:\s*(?P<expr>\S.*)$")
 DEFAULT_TIMEOUT = 60.0
+# A few GB: far above what an example needs, far below what would push a build machine into swap or the OOM
+# killer (what the snippet allocated itself, summed over every process it starts; see server._anonymous).
+DEFAULT_MEMORY = 4 * 1024**3
+MEMORY = re.compile(r"(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>[KMGT]i?B)")
+UNITS = {"K": 1, "M": 2, "G": 3, "T": 4}
 
 
 class SnippetError(Exception):
@@ -44,6 +49,7 @@ class Snippet:
     raises: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     threads: int = 1
+    memory: int = DEFAULT_MEMORY  # bytes
     nondeterministic: bool = False
     requires: str | None = None  # a requirement on torch, e.g. "torch>=2.1"
     checks: tuple[Check, ...] = field(default=())
@@ -95,6 +101,8 @@ def parse(name: str, display: str, source: str) -> Snippet:
                 options["timeout"] = _positive(float, value)
             elif key == "threads":
                 options["threads"] = _positive(int, value)
+            elif key == "memory":
+                options["memory"] = _memory(value)
             elif key == "nondeterministic":
                 options["nondeterministic"] = True
             elif key == "requires":
@@ -131,6 +139,14 @@ def _positive(kind, value: str):
     if number <= 0:
         raise ValueError("must be positive")
     return number
+
+
+def _memory(value: str) -> int:
+    m = MEMORY.fullmatch(value)
+    if not m:
+        raise ValueError("expected a size such as 8GiB or 512MiB")
+    base = 1024 if "i" in m["unit"] else 1000
+    return _positive(int, str(int(float(m["number"]) * base ** UNITS[m["unit"][0]])))
 
 
 def _requirement(value: str) -> str:

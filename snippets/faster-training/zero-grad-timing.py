@@ -1,6 +1,4 @@
 # memo: nondeterministic
-# memo: check faster-training-grad-none-faster: medians[128, True] < medians[128, False]
-# memo: check faster-training-grad-none-faster: medians[1024, True] < medians[1024, False]
 import torch
 from torch.utils.benchmark import Timer
 

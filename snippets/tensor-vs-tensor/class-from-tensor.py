@@ -1,4 +1,3 @@
-# memo: requires torch>=2.0
 import torch
 
 a = torch.zeros(3)
@@ -7,6 +6,6 @@ a.fill_(1)  # change the source after construction
 
 print("T after a.fill_(1):", T)
 print("same Python object:", T is a)
-print("shares memory:     ", T.untyped_storage().data_ptr() == a.untyped_storage().data_ptr())
+print("shares memory:     ", T.data_ptr() == a.data_ptr())
 
-# memo: check tensor-class-shares-torch-data: T.untyped_storage().data_ptr() == a.untyped_storage().data_ptr()
+# memo: check tensor-class-shares-torch-data: T.data_ptr() == a.data_ptr()

@@ -1,10 +1,9 @@
-# memo: requires torch>=2.0
 import torch
 
 ints = torch.tensor([1, 2, 3])  # already a tensor, dtype int64
 T = torch.Tensor(ints)
 print("source dtype:          ", ints.dtype)
 print("torch.Tensor(...) dtype:", T.dtype)
-print("shares memory:         ", T.untyped_storage().data_ptr() == ints.untyped_storage().data_ptr())
+print("shares memory:         ", T.data_ptr() == ints.data_ptr())
 
 # memo: check tensor-class-int-to-float: T.dtype.is_floating_point

@@ -1,4 +1,3 @@
-# memo: requires torch>=2.0
 import warnings
 
 import numpy as np
@@ -13,8 +12,8 @@ with warnings.catch_warnings(record=True) as caught:
 from_array = torch.tensor(source_array)
 
 print("from a tensor, shares memory:         ",
-      from_tensor.untyped_storage().data_ptr() == source_tensor.untyped_storage().data_ptr())
+      from_tensor.data_ptr() == source_tensor.data_ptr())
 print("from a float32 ndarray, shares memory:", np.shares_memory(source_array, from_array.numpy()))
 print("warning:", caught[0].category.__name__, "-", caught[0].message)
 
-# memo: check tensor-function-copies: from_tensor.untyped_storage().data_ptr() != source_tensor.untyped_storage().data_ptr() and not np.shares_memory(source_array, from_array.numpy())
+# memo: check tensor-function-copies: from_tensor.data_ptr() != source_tensor.data_ptr() and not np.shares_memory(source_array, from_array.numpy())

@@ -1,6 +1,5 @@
-# memo: requires torch>=2.0
 # The memo's view example, as written.
-# memo: check view-shares-memory: a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
+# memo: check view-shares-memory: a.data_ptr() == b.data_ptr()
 # memo: check view-follows-original: bool((b == 1).all())
 import torch
 
@@ -10,4 +9,4 @@ a.fill_(1)
 
 print("a =", a)
 print("b =", b)
-print("same storage:", a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr())
+print("same memory address:", a.data_ptr() == b.data_ptr())

@@ -63,7 +63,7 @@ def wait_for(url: str, text: str, timeout: float = 120) -> str:
 def test_edits_show_new_output_and_failures_show_on_the_page(served):
     project, base = served
     url = f"{base}{MOUNT}/view-vs-reshape/"
-    wait_for(url, "same storage: True")
+    wait_for(url, "same memory address: True")
     snippet = project / "snippets" / "view-vs-reshape" / "view-shares-memory.py"
     original = snippet.read_text()
 
@@ -97,7 +97,7 @@ def test_an_edit_converts_again_only_the_pages_that_show_it_and_every_page_stays
         assert "edited while serving: 4242" in fetch(f"{base}{MOUNT}/{folder}notebooks/matmul/matmul.ipynb")
     # Pages that do not show it still show their own outputs, in both languages.
     for folder in ("", "en/"):
-        assert "same storage: True" in fetch(f"{base}{MOUNT}/{folder}view-vs-reshape/")
+        assert "same memory address: True" in fetch(f"{base}{MOUNT}/{folder}view-vs-reshape/")
 
     # Only the pages showing the snippet's source were converted again, and only their notebooks written.
     rebuilt = [line for line in (tmp_path / "serve.log").read_text().splitlines() if "memos: converted" in line]

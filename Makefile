@@ -22,7 +22,7 @@ test: $(VENV)/.site $(VENV)/.test $(VENV)/.versions browser node_modules/.instal
 test-fast: $(VENV)/.site $(VENV)/.test  ## the fast tier: engine, site model and shims, no site build (under 30 s)
 	$(PY) -m pytest -m fast
 
-bench: $(VENV)/.site $(VENV)/.bench  ## measure build speed against the limit; writes BENCHMARKS.md and README's table
+bench: $(VENV)/.site $(VENV)/.bench browser node_modules/.installed  ## measure build speed against the limit; writes BENCHMARKS.md and README's table
 	$(PY) scripts/bench.py --out BENCHMARKS.md --readme README.md
 
 versions: $(VENV)/.site $(VENV)/.versions  ## one site per release of releases.txt, deployed with mike into the local gh-pages (RELEASES="2.13.0 2.14.1": only those; PUSH=1: and pushed)

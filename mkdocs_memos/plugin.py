@@ -20,6 +20,7 @@ on_post_build (the manifest); on_build_error (empty the site); on_shutdown.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -41,7 +42,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from packaging.version import Version
 
-from mkdocs_memos import shims, site
+from mkdocs_memos import incremental, shims, site
 from mkdocs_memos.engine import anchors, claims, directives, history, notebook, releases, render, runner, translations
 
 log = logging.getLogger("mkdocs.plugins.memos")
@@ -95,9 +96,16 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         self.build: Build | None = None
         self.language = Language()
         self.site_dir: str | None = None
+        # Kept across `mkdocs serve` rebuilds: what an edit leaves unchanged is not made again.
+        self.templates = incremental.Templates()
+        self.renders = incremental.Renders()
+        self.written = incremental.Written()
+        self.search_entries = incremental.SearchEntries()
+        self.aside: dict = {}  # notebook src -> its HTML, while the search plugin runs (shims.content_aside)
 
     def on_startup(self, command, dirty):
         self.serving = command == "serve"
+        self.templates.compile_notebook_templates_once()
         shims.quiet_jupyter()
 
     def on_shutdown(self):
@@ -237,9 +245,16 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             b = self._results()
             source, lang = self.language.notebooks.pop(page.file.src_uri)
             body = "\n".join(self._bind(source, lang)[0]) + "\n"
-            nb = notebook.build(source.title, body, lang, Version(version("torch")).public, b.site.snippets, b.results,
-                                page_id=b.site.page_id(source.stem))
-            nbformat.write(nb, Path(self.notebook_dir.name, page.file.src_uri))
+            runs = [d.arg for d in source.directives if d.kind == "run"]
+            inputs = (source.title, body, lang, Version(version("torch")).public,
+                      {n: b.site.snippets[n] for n in runs if n in b.site.snippets},
+                      {n: dataclasses.replace(b.results[n], seconds=0, cached=False) for n in runs if n in b.results})
+            page_id = b.site.page_id(source.stem)
+            path = Path(self.notebook_dir.name, page.file.src_uri)
+            if self.written.changed(path, (inputs, page_id)):  # else mkdocs-jupyter's cache has its HTML
+                nbformat.write(notebook.build(*inputs, page_id=page_id), path)
+        elif self.serving:
+            self.renders.reuse(page, config, files)
         return page
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -359,6 +374,9 @@ class MemosPlugin(BasePlugin[MemosConfig]):
                               release_links, diff_links, lang)
 
     def on_env(self, env, config, files):
+        env.bytecode_cache = self.templates
+        if self.serving:
+            self.search_entries.install(config.plugins.get("material/search"))
         b = self._results()
         new, b.reported = b.failures[b.reported:], len(b.failures)
         if new and not self.serving:
@@ -368,7 +386,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         return env
 
     @event_priority(100)  # before the search plugin indexes page.content: outputs and verdicts are searchable
-    def on_page_context(self, context, page, config, nav):
+    def _page_context(self, context, page, config, nav):
         blocks = self.language.blocks.pop(page.file.src_uri, [])
         if blocks:  # a notebook page is megabytes of HTML: not worth a scan for placeholders it cannot hold
             page.content = PLACEHOLDER.sub(lambda m: blocks[int(m[1])](), page.content)
@@ -380,6 +398,20 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             for p in problems:
                 log.error(p)
         return context
+
+    @event_priority(1)  # just before the search plugin's
+    def _notebook_aside(self, context, page, config, nav):
+        if page.file.src_uri.endswith(".ipynb"):
+            shims.content_aside(page, self.aside)
+        return context
+
+    @event_priority(-1)  # just after it
+    def _notebook_back(self, context, page, config, nav):
+        if page.file.src_uri.endswith(".ipynb"):
+            shims.content_back(page, self.aside)
+        return context
+
+    on_page_context = CombinedEvent(_page_context, _notebook_aside, _notebook_back)
 
     def on_page_content(self, html, page, config, files):
         if page.file.src_uri.endswith(".ipynb"):
@@ -400,6 +432,10 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         return shims.relative_language_links(output, page.url, config.site_url)
 
     def on_post_build(self, config):
+        if self.serving:  # what this rebuild made again, for the contributor watching it (and tests)
+            pages, notebooks = self.renders.done(), self.written.done()
+            log.info(f"memos: converted {len(pages)} pages ({', '.join(pages)}) and wrote {len(notebooks)} notebooks "
+                     f"({', '.join(str(p.relative_to(self.notebook_dir.name)) for p in notebooks)})")
         b = self._results()
         with open(Path(config.site_dir) / releases.MANIFEST, "w", encoding="utf-8") as f:
             json.dump(b.manifest, f, ensure_ascii=False, indent=1)

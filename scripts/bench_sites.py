@@ -1,7 +1,7 @@
 """The projects `scripts/bench.py` builds: copies of this one, each prepared for one way of running the snippets.
 
-Every copy is made from the pages and snippets in the repository, so the benchmark always measures the
-site as it is.
+Every copy is made from the pages, snippets and configuration in the repository, so the benchmark always
+measures the site as it is: both languages, every page's notebook rendered by mkdocs-jupyter.
 """
 
 from __future__ import annotations
@@ -26,19 +26,15 @@ from scripts.project import copy_project  # noqa: E402
 
 # The memos plugin's entry in mkdocs.yml, down to the next blank line.
 PLUGIN = re.compile(r"^  # Runs every .*\n(?:  .*\n)+", re.M)
-# mkdocs-jupyter's plugin entry. The copies leave it out: rendering each page's notebook costs the same with
-# or without our engine, and a plain build without the plugin has no notebooks to render.
-JUPYTER = re.compile(r"^  # Renders each page's notebook.*\n  - mkdocs-jupyter:\n(?:      .*\n)+", re.M)
+# The plain copy's notebooks, made by the real plugin, and the hook that hands them to mkdocs-jupyter.
+NOTEBOOKS = "notebooks-made"
+PLAIN_HOOK = Path(__file__).with_name("bench_plain_hook.py")
 
 
 def subject(dest: Path, limit: int | None = None) -> list[str]:
     """A copy of the project; with `limit`, its pages include only the first `limit` snippets.
     Returns the snippets its pages include, in page order."""
     copy_project(dest)
-    config = dest / "mkdocs.yml"
-    text, found = JUPYTER.subn("", config.read_text(encoding="utf-8"))
-    assert found == 1, "mkdocs-jupyter's entry in mkdocs.yml changed: update JUPYTER"
-    config.write_text(text, encoding="utf-8")
     included = list(dict.fromkeys(d.arg for _, d in _runs(dest / "docs")))
     kept = set(included[:limit])
     for path in sorted((dest / "docs").rglob("*.md")):
@@ -50,10 +46,11 @@ def subject(dest: Path, limit: int | None = None) -> list[str]:
     return [name for name in included if name in kept]
 
 
-def static(project: Path, dest: Path, cache: Path) -> None:
+def static(project: Path, dest: Path, cache: Path, built: Path) -> None:
     """`project` with every directive replaced by what the real plugin renders from the cached outputs, and
-    without the plugin: the plain MkDocs build of the same pages."""
-    shutil.copytree(project, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    without the plugin: the plain MkDocs build of the same site. Its notebooks are those of `built`, a build
+    of `project`; a hook (bench_plain_hook.py) hands them to mkdocs-jupyter as the plugin does, with no engine."""
+    shutil.copytree(project, dest, ignore=shutil.ignore_patterns("__pycache__", ".cache"))
     os.environ["MEMOS_CACHE"] = str(cache)
     config = load_config(str(project / "mkdocs.yml"))
     config.plugins.on_startup(command="build", dirty=False)
@@ -70,15 +67,29 @@ def static(project: Path, dest: Path, cache: Path) -> None:
             config.theme["language"] = site.language(file.src_uri)
             page.content = plugin.on_page_markdown(page.markdown, page, config, files)
             pages.append(page)
-        plugin.on_env(None, config, files)
+        plugin.on_env(config.theme.get_env(), config, files)
         for page in pages:
             config.theme["language"] = site.language(page.file.src_uri)
-            plugin.on_page_context({}, page, config, None)  # the outputs and verdicts in place of placeholders
+            plugin._page_context({}, page, config, None)  # the outputs and verdicts in place of placeholders
             head = page.file.content_string[: len(page.file.content_string) - len(page.markdown)]
             (dest / "docs" / page.file.src_uri).write_text(head + page.content, encoding="utf-8")
     finally:
         config.plugins.on_shutdown()
+    _notebooks(built, dest / NOTEBOOKS)
     _without_plugin(dest)
+    shutil.copy(PLAIN_HOOK, dest / PLAIN_HOOK.name)
+    with open(dest / "mkdocs.yml", "a", encoding="utf-8") as f:
+        f.write(f"hooks:\n  - {PLAIN_HOOK.name}\n")
+
+
+def _notebooks(built: Path, dest: Path) -> None:
+    """The notebooks of a build of the real site (include_source copies each next to its page), at the paths
+    static-i18n gives them: the very files the plugin made."""
+    for path in sorted(built.rglob("*.ipynb")):
+        rel = path.relative_to(built)  # [en/]notebooks/<page>/<page>.ipynb
+        target = dest / rel.parent.parent / rel.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
 
 
 def markdown_exec(project: Path, dest: Path) -> None:

@@ -1,8 +1,10 @@
 """The benchmark runs end to end. Its figures are never asserted (they depend on the machine and its load):
-this only proves that `make bench` works, on two snippets and without the slow comparisons."""
+this only proves that `make bench` works, on two snippets, one page scored by Lighthouse and without the slow
+comparisons."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -18,6 +20,10 @@ def test_quick_benchmark_prints_and_writes_its_table(tmp_path):
     assert done.returncode == 0, done.stderr
     table = out.read_text(encoding="utf-8")
     assert done.stdout.strip() in table  # what it printed is what it wrote
-    for row in ("the limit", "cold build", "warm build", "edit loop", "a process per snippet", "peak memory"):
+    for row in ("the limit", "cold build", "warm build", "plain `mkdocs build` of the same site", "start-up",
+                "edit loop**: save `", "edit loop**: save that page's Markdown", "a process per snippet",
+                "peak memory"):
         assert row in table
     assert "2 snippets" in table
+    scores = [line for line in table.splitlines() if line.startswith("| `")]
+    assert len(scores) == 1 and re.match(r"\| `[^`]*/` \| \d+ \|", scores[0]), scores  # Lighthouse's, on one page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import subprocess
 import time
@@ -24,17 +26,23 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def served(project):
+def served(project, tmp_path):
+    """`mkdocs serve` on a copy of the project, exactly as `make serve` runs it; its log in serve.log."""
     port = free_port()
-    server = subprocess.Popen(
-        [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
-        cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        yield project, f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with open(tmp_path / "serve.log", "w") as log:
+        server = subprocess.Popen(
+            [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
+            cwd=project, env=ENV, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            yield project, f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def fetch(url: str) -> str:
+    return urllib.request.urlopen(url, timeout=30).read().decode()
 
 
 def wait_for(url: str, text: str, timeout: float = 120) -> str:
@@ -55,7 +63,7 @@ def wait_for(url: str, text: str, timeout: float = 120) -> str:
 def test_edits_show_new_output_and_failures_show_on_the_page(served):
     project, base = served
     url = f"{base}{MOUNT}/view-vs-reshape/"
-    wait_for(url, "same storage: True")
+    wait_for(url, "same memory address: True")
     snippet = project / "snippets" / "view-vs-reshape" / "view-shares-memory.py"
     original = snippet.read_text()
 
@@ -69,3 +77,33 @@ def test_edits_show_new_output_and_failures_show_on_the_page(served):
 
     snippet.write_text(original + "print('fixed')\n")
     wait_for(url, "fixed")
+
+
+def test_an_edit_converts_again_only_the_pages_that_show_it_and_every_page_stays_current(served, tmp_path):
+    project, base = served
+    ko, en = f"{base}{MOUNT}/matmul/", f"{base}{MOUNT}/en/matmul/"
+    wait_for(ko, "memo-output")
+    snippet = project / "snippets" / "matmul" / "matmul-broadcasting.py"
+    snippet.write_text(snippet.read_text() + "print('edited while serving:', 42 * 101)\n")
+
+    wait_for(ko, "edited while serving: 4242")
+    # The same rebuild made the English page, the search index and both notebooks (MkDocs serves nothing
+    # of a rebuild until all of it is written).
+    assert "edited while serving: 4242" in fetch(en)
+    index = json.loads(fetch(f"{base}{MOUNT}/search/search_index.json"))
+    found = {d["location"] for d in index["docs"] if "edited while serving: 4242" in d["text"]}
+    assert any(x.startswith("matmul/") for x in found) and any(x.startswith("en/matmul/") for x in found)
+    for folder in ("", "en/"):
+        assert "edited while serving: 4242" in fetch(f"{base}{MOUNT}/{folder}notebooks/matmul/matmul.ipynb")
+    # Pages that do not show it still show their own outputs, in both languages.
+    for folder in ("", "en/"):
+        assert "same memory address: True" in fetch(f"{base}{MOUNT}/{folder}view-vs-reshape/")
+
+    # Only the pages showing the snippet's source were converted again, and only their notebooks written.
+    rebuilt = [line for line in (tmp_path / "serve.log").read_text().splitlines() if "memos: converted" in line]
+    last = rebuilt[-2:]  # the edit's rebuild: one line per language
+    assert len(last) == 2 and all("pages" in line for line in last), rebuilt
+    converted = {u for line in last for u in re.search(r"pages \((.*?)\)", line)[1].split(", ") if u}
+    written = {n for line in last for n in re.search(r"notebooks \((.*?)\)", line)[1].split(", ") if n}
+    assert converted == {"matmul/", "en/matmul/"}, last
+    assert written == {"notebooks/matmul.ipynb", "en/notebooks/matmul.ipynb"}, last

@@ -152,3 +152,23 @@ def test_language_links_are_made_relative_and_head_alternates_dropped():
     out = shims.relative_language_links(HTML, "en/", "https://example.github.io/memos/")
     assert 'rel="alternate"' not in out
     assert '<a href="./" hreflang="en">' in out and '<a href="../" hreflang="ko">' in out
+
+
+def test_search_rewrites_the_html_of_pages_it_leaves_out_so_notebook_html_is_put_aside():
+    from material.plugins.search.plugin import SearchPlugin
+
+    search = SearchPlugin()
+    search.load_config({})
+    search.on_config(mkdocs_config(theme={"name": "material"}))
+    html = '<h1 id="t">T</h1><p data-search-exclude="x">cell</p>'
+    page = SimpleNamespace(content=html, meta={"search": {"exclude": True}}, file=SimpleNamespace(src_uri="n.ipynb"))
+    search.on_page_context({}, page=page, config=None, nav=None)
+    assert page.content != html  # rewritten, although the page is not indexed
+    assert search.search_index.entries == []
+
+    kept: dict = {}
+    page.content = html
+    shims.content_aside(page, kept)
+    search.on_page_context({}, page=page, config=None, nav=None)
+    shims.content_back(page, kept)
+    assert page.content == html and not kept

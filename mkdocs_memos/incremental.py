@@ -1,0 +1,179 @@
+"""What `mkdocs serve` keeps from one rebuild to the next, so that an edit costs what it changes.
+
+MkDocs 1.6.1 rebuilds the whole site on every save, and static-i18n 1.3.1 builds it once per language: every
+page's Markdown converted again, every theme template parsed and compiled again (each build makes a new
+Jinja environment). The plugin instance lives across rebuilds (it has on_startup), and keeps these:
+
+- `Templates`: the compiled theme templates and nbconvert's, keyed by their source (Jinja's own bytecode
+  cache), so that an unchanged template is not compiled again (nor in a build's second language);
+- `Written`: the notebooks the plugin writes, written again only when what they are made from changed, so
+  that mkdocs-jupyter finds the same file and its own cache (keyed by the file's content) renders nothing;
+- `SearchEntries`: the search index's entries for each page, by the page's final HTML, so that the search
+  plugin parses only the pages that changed;
+- `Renders`: each page's HTML as MkDocs' Markdown conversion made it, keyed by everything that conversion
+  reads (the Markdown after every plugin's on_page_markdown, the page's place, the other pages' addresses,
+  the Markdown extensions), so that only a page whose Markdown changed is converted again. The outputs of
+  snippets are not in that Markdown (the plugin puts them in later, at on_page_context): an edited snippet
+  re-converts only the pages showing its source.
+
+All are kept in memory only: a `mkdocs build` starts empty and converts everything.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import types
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from mkdocs.structure.pages import Page
+
+
+class Templates(jinja2.BytecodeCache):
+    """Compiled templates by name and source checksum (Jinja checks the checksum before using one). The key
+    also names the environment's extensions, which change the compiled code (static-i18n adds one)."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        key = f"{self.get_cache_key(name, filename)}:{','.join(sorted(environment.extensions))}"
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+    def compile_notebook_templates_once(self) -> None:
+        """nbconvert 7 makes a Jinja environment for each notebook it converts, and mkdocs-jupyter 0.26.3 a
+        converter for each notebook: its templates were compiled again for every notebook it rendered (twice
+        each: to HTML, and to Markdown for its title), in a cold build as in every rebuild."""
+        from nbconvert.exporters.templateexporter import TemplateExporter
+
+        create = TemplateExporter._create_environment
+        templates = self
+
+        def _create_environment(self):
+            env = create(self)
+            env.bytecode_cache = templates
+            return env
+
+        TemplateExporter._create_environment = _create_environment
+
+
+@dataclass
+class Render:
+    """What Page.render (MkDocs 1.6.1) sets on a page."""
+
+    content: str
+    toc: object
+    title: str | None
+    anchors: set
+    links: dict | None  # src_uri of a linked page -> its links to anchors there
+
+
+class Renders:
+    """Each page's converted HTML, by what its conversion read."""
+
+    def __init__(self):
+        self.made: dict[str, Render] = {}  # key -> the render
+        self.keys: dict[tuple, str] = {}  # (page src, url) -> its key when last converted
+        self.converted: list[str] = []  # the urls of the pages converted since `done` was last called
+
+    def reuse(self, page: Page, config, files) -> None:
+        """Make `page.render` reuse the last conversion of the same Markdown. Called before MkDocs renders the
+        page (on_pre_page), when `page.markdown` is not read yet: the key is taken when it renders."""
+        convert = page.render
+        renders = self
+
+        def render(self: Page, config, files) -> None:
+            key = renders._key(self, config, files)
+            made = renders.made.get(key)
+            if made is None:
+                convert(config, files)
+                made = Render(self.content, self.toc, self._title_from_render, self.present_anchor_ids,
+                              {f.src_uri: links for f, links in (self.links_to_anchors or {}).items()})
+                renders.made.pop(renders.keys.get((self.file.src_uri, self.url)), None)  # its previous state
+                renders.made[key] = made
+                renders.keys[self.file.src_uri, self.url] = key
+                renders.converted.append(self.url)
+                return
+            self.content, self.toc, self._title_from_render = made.content, made.toc, made.title
+            self.present_anchor_ids = made.anchors
+            if made.links is not None:  # checked by MkDocs against this build's pages, as after a conversion
+                self.links_to_anchors = {files.get_file_from_path(src): links for src, links in made.links.items()}
+
+        page.render = types.MethodType(render, page)
+
+    def done(self) -> list[str]:
+        converted, self.converted = self.converted, []
+        return converted
+
+    @staticmethod
+    def _key(page: Page, config, files) -> str:
+        addresses = sorted((f.src_uri, f.url) for f in files.documentation_pages())
+        return _digest(page.markdown, page.file.src_uri, page.url, repr(addresses),
+                       repr(config["markdown_extensions"]), repr(config["mdx_configs"]))
+
+
+class Written:
+    """Files made from known inputs, to write again only when those inputs changed (or the file is gone)."""
+
+    def __init__(self):
+        self.keys: dict[Path, str] = {}
+        self.written: list[Path] = []  # since `done` was last called
+
+    def done(self) -> list[Path]:
+        written, self.written = self.written, []
+        return written
+
+    def changed(self, path: Path, inputs) -> bool:
+        key = _digest(repr(inputs))
+        if self.keys.get(path) == key and path.exists():
+            return False
+        self.keys[path] = key
+        self.written.append(path)
+        return True
+
+
+class SearchEntries:
+    """The entries Material's search plugin (9.8.1) makes of each page, by everything it reads from the page.
+    Its index is made anew at each build's on_config; `install` wraps the method that parses a page."""
+
+    def __init__(self):
+        self.made: dict[tuple, tuple[str, list[dict]]] = {}  # (page src, url) -> (key, its entries)
+
+    def install(self, search) -> None:
+        if search is None:
+            return
+        index = search.search_index
+        parse = index.add_entry_from_context
+
+        def add_entry_from_context(page):
+            key = _digest(page.content, page.url, str(page.title), repr(page.meta), str(page.toc))
+            where = page.file.src_uri, page.url
+            made = self.made.get(where)
+            if made is None or made[0] != key:
+                before = len(index.entries)
+                parse(page)
+                made = self.made[where] = key, copy.deepcopy(index.entries[before:])
+            else:
+                index.entries.extend(copy.deepcopy(made[1]))
+
+        index.add_entry_from_context = add_entry_from_context
+
+
+def _digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") + b"\0")
+    return h.hexdigest()

@@ -1,4 +1,6 @@
 # memo: requires torch>=2.2
+# memo: fact cond-in-graph: "torch.ops.higher_order.cond" in program.graph_module.code
+# memo: fact cond-right-answers: torch.equal(exported(pos), pos * 2) and torch.equal(exported(neg), -neg)
 import torch
 
 

@@ -21,6 +21,23 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 ENV = dict(os.environ, MEMOS_CACHE=str(ROOT / ".cache" / "outputs"), NO_MKDOCS_2_WARNING="1")
 
 
+def detached_sleeper(how: str, marker: str) -> str:
+    """A snippet's source that leaves `sleep <marker>` running after it returns, detached one of two ways
+    (engine and build tests both check that nothing outlives the snippet)."""
+    return {
+        "new session": f"import subprocess\nsleeper = subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\n",
+        "double fork": (
+            "import os, time\n"
+            "if os.fork() == 0:\n"
+            "    os.setsid()\n"
+            "    if os.fork() == 0:\n"
+            f"        os.execvp('sleep', ['sleep', '{marker}'])\n"
+            "    os._exit(0)\n"
+            "time.sleep(0.3)\n"
+        ),
+    }[how]
+
+
 def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "--site-dir", str(site)],

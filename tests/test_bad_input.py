@@ -26,7 +26,7 @@ from bs4 import BeautifulSoup
 from mkdocs_memos.engine.runner import Result
 from mkdocs_memos.engine.server import SHOWN_BYTES
 from scripts.docs import mkdocs_yml
-from tests.conftest import ENV, MKDOCS, ROOT
+from tests.conftest import ENV, MKDOCS, ROOT, detached_sleeper
 
 ENTRY_KEYS = {f.name for f in dataclasses.fields(Result)} - {"cached"}
 # What a snippet's environment may hold (engine/child.py), and how its run directory reads on the page.
@@ -252,22 +252,12 @@ def _leaves_nothing_running(p, source, marker):
 
 def detached_process(p):
     marker = unique()
-    return _leaves_nothing_running(p, "import subprocess\n"
-                                      f"sleeper = subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\n",
-                                   marker)
+    return _leaves_nothing_running(p, detached_sleeper("new session", marker), marker)
 
 
 def double_forked_daemon(p):
     marker = unique()
-    return _leaves_nothing_running(p, (
-        "import os, time\n"
-        "if os.fork() == 0:\n"
-        "    os.setsid()\n"
-        "    if os.fork() == 0:\n"
-        f"        os.execvp('sleep', ['sleep', '{marker}'])\n"
-        "    os._exit(0)\n"
-        "time.sleep(0.3)\n"
-    ), marker)
+    return _leaves_nothing_running(p, detached_sleeper("double fork", marker), marker)
 
 
 def prints_its_environment(p):

@@ -12,7 +12,7 @@ import pytest
 from mkdocs_memos.engine import render, snippet
 from mkdocs_memos.engine.cache import Cache
 from mkdocs_memos.engine.runner import Runner
-from tests.conftest import ROOT
+from tests.conftest import ROOT, detached_sleeper
 
 pytestmark = pytest.mark.fast
 
@@ -309,18 +309,7 @@ def _alive(marker: str) -> list:
 @pytest.mark.parametrize("how", ["new session", "double fork"])
 def test_processes_a_snippet_starts_end_with_it(run, tmp_path, how):
     marker = f"{time.time() % 1000:.6f}"  # a sleep nobody else runs
-    source = {
-        "new session": f"import subprocess\nsleeper = subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\n",
-        "double fork": (
-            "import os, time\n"
-            "if os.fork() == 0:\n"
-            "    os.setsid()\n"
-            "    if os.fork() == 0:\n"
-            f"        os.execvp('sleep', ['sleep', '{marker}'])\n"
-            "    os._exit(0)\n"
-            "time.sleep(0.3)\n"
-        ),
-    }[how]
+    source = detached_sleeper(how, marker)
     r, _ = run(tmp_path, d=source + "print('started')\n")
     assert r["d"].output == "started\n"
     assert not _alive(f"sleep {marker}")

@@ -282,7 +282,8 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             placeholder = f"@@memo-output-{len(blocks) - 1}@@\n"
             return f"{render.source(self.build.site.snippets[d.arg])}\n\n{placeholder}" if d.kind == "run" else placeholder
 
-        shown = [d for d in source.directives if lines[d.line - 1] or d.kind in ("if", "else", "end", "assert")]
+        # A branch this release does not take was blanked, its directives with it; a block's own lines never are.
+        shown = [d for d in source.directives if lines[d.line - 1]]
         problems = [message for where, message in self.build.site.problems.items()
                     if where.page == src and not any(source.at(d) == where for d in source.directives)]
         notices = "".join(render.error(p, "", lang) + "\n\n" for p in problems)

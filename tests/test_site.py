@@ -139,6 +139,7 @@ claims:
 {{{{ if torch>={torch} }}}}
 SAYS-NEW-RELEASE
 {{{{ else }}}}
+{{{{ assert value == 41 }}}}
 SAYS-OLD-RELEASE
 {{{{ end }}}}
 
@@ -156,7 +157,8 @@ SAYS-OLD-FACT
 
 def bound_project(project: Path, assertion: str) -> None:
     """A page whose prose depends on this release and on facts, and a claim with a check in a snippet that runs
-    here and one in a snippet that needs a release older than any this test runs on."""
+    here and one in a snippet that needs a release older than any this test runs on. The branch this release
+    does not take holds an assertion that would not hold: it is not checked here."""
     snippets = project / "snippets" / "view-vs-reshape"
     (snippets / "bound-any.py").write_text("# memo: check two-ranges: True\n# memo: fact value: 6 * 7\nprint(6 * 7)\n")
     (snippets / "bound-old.py").write_text(

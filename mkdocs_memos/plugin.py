@@ -301,8 +301,11 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         b = self._results()  # the branches depend on this release's runs
         notes = {}
         for block in source.blocks:
-            taken, missing = self._answer(block.condition)
-            if taken is None:
+            if source.at(block.start) in b.site.problems:  # e.g. a fact no snippet records: its error is shown
+                taken, missing = None, []
+            else:
+                taken, missing = self._answer(block.condition)
+            if taken is None and missing:
                 text = render.LABELS[lang]["unbound"].format(
                     snippets=", ".join(sorted({m.split(":")[0] for m in missing})), torch=self.runner.torch,
                     reasons="; ".join(missing))
@@ -312,6 +315,8 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         for d, condition in source.asserts:
             if any(block.start.line < d.line < block.end.line and not lines[d.line - 1] for block in source.blocks):
                 continue  # in a branch this release does not take
+            if source.at(d) in b.site.problems:
+                continue
             taken, missing = self._answer(condition)
             if not taken:
                 where = source.at(d)

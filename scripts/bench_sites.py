@@ -32,15 +32,17 @@ PLAIN_HOOK = Path(__file__).with_name("bench_plain_hook.py")
 
 
 def subject(dest: Path, limit: int | None = None) -> list[str]:
-    """A copy of the project; with `limit`, its pages include only the first `limit` snippets.
+    """A copy of the project; with `limit`, its pages include only the first `limit` snippets, and their prose
+    is left unbound (both branches of each `{{ if }}`, no `{{ assert }}`): the facts it names may be gone.
     Returns the snippets its pages include, in page order."""
     copy_project(dest)
     included = list(dict.fromkeys(d.arg for _, d in _runs(dest / "docs")))
     kept = set(included[:limit])
+    dropped = {"if", "else", "end", "assert"} if limit is not None else set()
     for path in sorted((dest / "docs").rglob("*.md")):
         lines = path.read_text(encoding="utf-8").splitlines()
         for d in reversed(list(directives.find("\n".join(lines)))):
-            if d.kind == "run" and d.arg not in kept:
+            if (d.kind == "run" and d.arg not in kept) or d.kind in dropped:
                 del lines[d.line - 1]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return [name for name in included if name in kept]

@@ -405,6 +405,16 @@ def misspelt_claim(p):
 
 
 
+def unknown_fact(p):
+    line = append(p, "{{ if no-such-fact }}\nbound prose\n{{ end }}\n")
+    return rf"docs/index\.md:{line}: no snippet records the fact 'no-such-fact'"
+
+
+def assertion_on_an_unknown_fact(p):
+    line = append(p, "{{ assert no-such-fact }}\n")
+    return rf"docs/index\.md:{line}: no snippet records the fact 'no-such-fact'"
+
+
 CASES = [
     syntax_error, unexpected_exception, infinite_loop, segfault, abort, sys_exit, huge_output,
     html_and_javascript, non_utf8_output, non_utf8_source, missing_include, include_escaping_snippets,
@@ -413,6 +423,7 @@ CASES = [
     writes_into_the_project, overwrites_the_cache, writes_into_the_site, forged_cache_entry,
     cache_entry_of_an_older_engine, output_flood, ansi_colours, progress_bar, engine_error, check_that_exits,
     misspelt_directive, capitalised_directive, directive_with_an_extra_word, misspelt_claim,
+    unknown_fact, assertion_on_an_unknown_fact,
 ]
 
 

@@ -421,7 +421,10 @@ class MemosPlugin(BasePlugin[MemosConfig]):
 
     def on_page_content(self, html, page, config, files):
         if page.file.src_uri.endswith(".ipynb"):
-            html = notebook.with_heading_ids(html)  # the page's ids, not nbconvert's slugs of each language
+            html, renamed = notebook.with_heading_ids(html)  # the page's ids, not nbconvert's slugs of each language
+            # mkdocs-jupyter made the table of contents (and Material's "skip to content" link) from the slugs.
+            for item in _walk(page.toc):
+                item.id = renamed.get(item.id, item.id)
         links = self.language.links.get(page.file.src_uri)
         if not links:
             return html
@@ -492,6 +495,12 @@ def _github_repo(config) -> str:
     if not m:
         raise PluginError(f"repo_url must be a GitHub repository (Colab opens notebooks from GitHub): {config.repo_url}")
     return m[1]
+
+
+def _walk(toc):
+    for item in toc:
+        yield item
+        yield from _walk(item.children)
 
 
 def _progress(done: int, total: int) -> None:

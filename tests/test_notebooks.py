@@ -267,8 +267,9 @@ def test_notebook_page_headings_carry_the_page_ids(tmp_path):
         nb = notebook.build(title, f"# {title}\n\n{head}\n\nAbout a.\n\n{{{{ run t/a.py }}}}\n", lang, "2.0.0",
                             {"t/a.py": s}, {"t/a.py": result}, page_id="page")
         nbformat.write(nb, tmp_path / f"{lang}.ipynb")
-        html = notebook.with_heading_ids(nb2html(str(tmp_path / f"{lang}.ipynb")))
+        html, renamed = notebook.with_heading_ids(nb2html(str(tmp_path / f"{lang}.ipynb")))
         ids[lang] = [i for tag, i in anchors.ids(html) if tag in anchors.HEADINGS]
+        assert sorted(renamed.values()) == ["page", "view"] and all(s not in ids[lang] for s in renamed)
         assert '<a id="' not in re.sub(r'<a id="__codelineno[^"]*"', "", html)  # the anchors moved onto the headings
         assert 'href="#page"' in html and 'href="#view"' in html  # the headings' own links follow
     assert ids["ko"] == ids["en"] == ["page", "view"]

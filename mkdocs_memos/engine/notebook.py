@@ -135,20 +135,23 @@ def _outputs(result: Result) -> list:
     return outputs
 
 
-def with_heading_ids(html: str) -> str:
-    """The HTML nbconvert made of a notebook (mkdocs-jupyter), its headings carrying the page's ids. nbconvert
-    gives each heading an id slugged from its text, which differs between languages; the notebook holds the
-    page's own id as an anchor at the end of each heading (`build`), which this moves onto the heading."""
+def with_heading_ids(html: str) -> tuple[str, dict[str, str]]:
+    """The HTML nbconvert made of a notebook (mkdocs-jupyter), its headings carrying the page's ids, and the
+    ids it renamed (nbconvert's slug -> the page's id), for the page's table of contents. nbconvert gives each
+    heading an id slugged from its text, which differs between languages; the notebook holds the page's own id
+    as an anchor at the end of each heading (`build`), which this moves onto the heading."""
+    renamed = {}
 
     def move(m: re.Match) -> str:
         tag, slug, inner = m[1], m[2], m[3]
         anchor = HEADING_ANCHOR.search(inner)
         if not anchor:
             return m[0]
+        renamed[slug] = anchor[1]
         inner = (inner[: anchor.start()] + inner[anchor.end() :]).replace(f'href="#{slug}"', f'href="#{anchor[1]}"')
         return f'<{tag} id="{anchor[1]}"{inner}</{tag}>'
 
-    return RENDERED_HEADING.sub(move, html)
+    return RENDERED_HEADING.sub(move, html), renamed
 
 
 def _introductions(markdown: str):

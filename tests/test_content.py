@@ -55,9 +55,20 @@ def test_verdicts_on_the_fact_check_page_match_the_claims_on_their_pages(site):
 
 
 def test_a_verdict_follows_the_behaviour_of_the_code(project, tmp_path):
-    """Make `view` copy in the snippet: the claim that view shares memory must stop holding."""
+    """Make `view` copy in the snippet: the prose asserted on it stops the build, and, once that assertion is
+    gone, the claims that view shares memory stop holding."""
     path = project / "snippets" / "view-vs-reshape" / "view-shares-memory.py"
     path.write_text(path.read_text().replace("b = a.view(2, 3)", "b = a.view(2, 3).clone()"))
+    done = build(project, tmp_path / "site")
+    assert done.returncode != 0
+    assertion = "{{ assert view-b-ones and view-same-address }}"
+    korean = project / "docs" / "view-vs-reshape.md"
+    line = korean.read_text().splitlines().index(assertion) + 1
+    assert f"docs/view-vs-reshape.md:{line}: '{assertion}' does not hold" in done.stderr, done.stderr[-3000:]
+    assert "view-b-ones = False, view-same-address = False" in done.stderr
+
+    for page in (korean, project / "docs" / "view-vs-reshape.en.md"):
+        page.write_text(page.read_text().replace(assertion + "\n", ""))
     done = build(project, tmp_path / "site")
     assert done.returncode == 0, done.stderr
     page = BeautifulSoup((tmp_path / "site" / "view-vs-reshape" / "index.html").read_text(), "html.parser")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from importlib.metadata import version
@@ -137,14 +138,25 @@ def test_warnings_are_stored_as_stderr(site):
     assert not any("DeprecationWarning" in o.text for o in cell.outputs if o.get("name") == "stdout")
 
 
-def test_every_notebook_replays_under_nbval(site):
+def copied_notebooks(site: Path, dest: Path) -> list[Path]:
+    """Every notebook of the site, copied where running it may write files (an example saves `scale.pt2`
+    next to itself, as it would for a reader), so that the built site the other tests read stays as built."""
+    copies = []
+    for path in all_notebooks(site):
+        copy = dest / path.relative_to(site)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copies.append(Path(shutil.copy(path, copy)))
+    return copies
+
+
+def test_every_notebook_replays_under_nbval(site, tmp_path):
     """nbval re-executes each notebook, of both languages, in a kernel on this environment's torch and
     compares every cell's outputs with the stored ones (warnings' locations sanitized: see the .cfg)."""
-    notebooks = all_notebooks(site)
+    notebooks = copied_notebooks(site, tmp_path)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q", "--nbval-cell-timeout=300",
          "--nbval-sanitize-with", str(ROOT / "tests" / "nbval-sanitize.cfg"), *map(str, notebooks)],
-        cwd=site, capture_output=True, text=True, timeout=1800,
+        cwd=tmp_path, capture_output=True, text=True, timeout=1800,
     )
     assert done.returncode == 0, done.stdout[-20000:] + done.stderr[-5000:]
     cells = sum(len(nbformat.read(n, as_version=4).cells) for n in notebooks)
@@ -154,11 +166,11 @@ def test_every_notebook_replays_under_nbval(site):
     print(f"nbval: {len(notebooks)} notebooks, {cells} cells, {passed} code cells replayed and compared")
 
 
-def test_run_all_completes_in_a_fresh_kernel(site):
+def test_run_all_completes_in_a_fresh_kernel(site, tmp_path):
     """As "Run all" does: nbclient runs every notebook top to bottom and stops at any error not expected."""
     from nbclient import NotebookClient
 
-    for path in all_notebooks(site):
+    for path in copied_notebooks(site, tmp_path):
         nb = nbformat.read(path, as_version=4)
         NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
         ran = snippet_cells(nb)

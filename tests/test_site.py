@@ -59,7 +59,7 @@ def test_view_vs_reshape_shows_real_outputs_and_the_correction(site):
     for lang in ("ko", "en"):
         page = html(site, "view-vs-reshape", lang)
         memo_example = page.select_one("#run-memo-reshape-example pre").get_text()
-        assert "same storage: True" in memo_example  # reshape of a contiguous tensor is a view
+        assert "same memory address: True" in memo_example  # reshape of a contiguous tensor is a view
         raises = page.select_one("#run-view-non-contiguous-raises pre").get_text()
         assert "RuntimeError: view size is not compatible" in raises
         assert page.select_one("#reshape-may-copy") is not None

@@ -112,21 +112,21 @@ def test_urls_name_the_release_once(repo):
 
 
 def test_what_changed_shows_a_real_difference(repo):
+    """TorchScript's warning became a FutureWarning in 2.14: the what-changed page shows the difference with a
+    line that says so, and the example says its output changed there, linking to it."""
+    anchor = "changed-2-14-tracing-vs-scripting-torchscript-warning"
     for lang in ("", "en/"):
-        changes = page(repo, f"2.14/{lang}what-changed/index.html")
-        entry = changes.select_one("#changed-index-environment")
+        entry = page(repo, f"2.14/{lang}what-changed/index.html").select_one(f"#{anchor}")
         assert entry is not None
+        assert "torch.jit.trace: DeprecationWarning -> FutureWarning" in entry.parent.get_text(" ", strip=True).replace(" : ", ": ")
         diff = entry.find_next("pre").get_text()
-        assert "-built by 2.13.0" in diff and "+built by 2.14.1" in diff
-        # the example itself says so, linking to the difference and to the other release's example
-        home = page(repo, f"2.14/{lang}index.html")
-        note = home.select_one("#run-environment .memo-output__differs")
-        assert "2.13" in note.get_text()
-        links = [a["href"] for a in note.select("a")]
-        assert links == [f"{lang and '../'}{lang}what-changed/#changed-index-environment",
-                         f"{lang and '../'}../2.13/{lang}#run-environment"]
+        assert "-DeprecationWarning: `torch.jit.trace` is deprecated" in diff
+        assert "+FutureWarning: `torch.jit.trace` is deprecated" in diff
+        note = page(repo, f"2.14/{lang}tracing-vs-scripting/index.html").select_one(
+            "#run-torchscript-warning .memo-output__changed")
+        assert [a["href"] for a in note.select("a")] == [f"../what-changed/#{anchor}"]
     # the older release compares with nothing older
-    assert page(repo, "2.13/what-changed/index.html").select_one("#changed-index-environment") is None
+    assert page(repo, "2.13/what-changed/index.html").select_one(f"#{anchor}") is None
 
 
 def test_older_release_shows_the_banner_to_the_same_page_in_latest(repo):

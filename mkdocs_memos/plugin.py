@@ -24,14 +24,12 @@ import dataclasses
 import json
 import logging
 import os
-import platform
 import posixpath
 import re
 import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
@@ -44,6 +42,7 @@ from packaging.version import Version
 
 from mkdocs_memos import incremental, shims, site
 from mkdocs_memos.engine import anchors, claims, directives, history, notebook, releases, render, runner, translations
+from mkdocs_memos.engine.interpreter import Interpreter
 
 log = logging.getLogger("mkdocs.plugins.memos")
 PLACEHOLDER = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
@@ -58,6 +57,9 @@ class MemosConfig(base.Config):
     jobs = c.Type(int, default=0)
     # A git ref holding the deployed releases (mike's branch) to compare this build's outputs with.
     compare_with = c.Optional(c.Type(str))
+    # The record of the Python that runs the snippets (engine/interpreter.py), when it is not the build's own:
+    # scripts/versions.py names a release's, whose environment is then needed only if a snippet must run.
+    interpreter = c.Optional(c.File(exists=True))
 
 
 @dataclass
@@ -127,13 +129,15 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     @event_priority(-110)  # after static-i18n's, which sets the language
     def _configure(self, config):
         # One folder per release too: each release's build would evict the renderings of the one before.
-        jupyter_cache = Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter" / _release()
+        if self.runner is None:
+            jobs = self.config.jobs or os.cpu_count() or 2
+            chosen = self.config.interpreter
+            interpreter = Interpreter.recorded(Path(chosen)) if chosen else Interpreter.current()
+            self.runner = runner.Runner(Path(self.config.cache), jobs, _progress, interpreter)
+        jupyter_cache = Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter" / self._release()
         shims.jupyter_cache_per_language(config, jupyter_cache)
         shims.version_selector_only_under_mike(config, shims.mike_release())
         self.site_dir = config.site_dir
-        if self.runner is None:
-            jobs = self.config.jobs or os.cpu_count() or 2
-            self.runner = runner.Runner(Path(self.config.cache), jobs, _progress)
         if self.notebook_dir is None:
             # mkdocs-jupyter reads and copies notebooks as files on disk; they are not written into docs/,
             # where `mkdocs serve` would see them change and rebuild again.
@@ -151,7 +155,10 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         if self._nested(config):
             return
         found = site.Site.scan(Path(config.docs_dir), Path(self.config.snippets))
-        self.build = Build(found, self.runner.start(list(found.snippets.values())))
+        try:
+            self.build = Build(found, self.runner.start(list(found.snippets.values())))
+        except runner.InterpreterMissing as e:
+            raise PluginError(str(e)) from None
         batch = self.build.batch
         if batch.todo:
             log.info(f"memos: running {len(batch.todo)} of {batch.summary.total} snippets, {self.runner.jobs} at a time")
@@ -185,9 +192,10 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         return b.site.failure(name, render.location(b.site.snippets[name], b.results[name]), b.results[name].message)
 
     def _compare_releases(self, b: Build) -> None:
-        torch = version("torch")
+        torch = self.runner.torch
         examples = {n: b.site.example(n) for n in b.site.snippets}
-        b.manifest = releases.manifest(torch, platform.python_version(), b.site.snippets, b.results, examples, b.verdicts)
+        b.manifest = releases.manifest(torch, self.runner.interpreter.python, b.site.snippets, b.results, examples,
+                                       b.verdicts)
         if self.config.compare_with:
             root = Path(self.config.snippets).parent
             b.older = releases.older_manifests(self.config.compare_with, releases.name(torch), root)
@@ -221,7 +229,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             made.append(File(src, self.notebook_dir.name, config.site_dir, config.use_directory_urls))
             pages[src] = file
 
-        colab = f"https://colab.research.google.com/github/{_github_repo(config)}/blob/gh-pages/{_release()}"
+        colab = f"https://colab.research.google.com/github/{_github_repo(config)}/blob/gh-pages/{self._release()}"
         for file in config.plugins["mkdocs-jupyter"].on_files(made, config=config):
             files.append(file)
             shims.notebook_alternates(file, i18n, lang)
@@ -246,7 +254,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             source, lang = self.language.notebooks.pop(page.file.src_uri)
             body = "\n".join(self._bind(source, lang)[0]) + "\n"
             runs = [d.arg for d in source.directives if d.kind == "run"]
-            inputs = (source.title, body, lang, Version(version("torch")).public,
+            inputs = (source.title, body, lang, Version(self.runner.torch).public,
                       {n: b.site.snippets[n] for n in runs if n in b.site.snippets},
                       {n: dataclasses.replace(b.results[n], seconds=0, cached=False) for n in runs if n in b.results})
             page_id = b.site.page_id(source.stem)
@@ -468,7 +476,12 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     def _torch(self) -> str:
         """The torch release that ran this build's snippets (as its outputs are stamped)."""
         stamps = [r.stamp["torch"] for r in self.build.results.values() if r.stamp]
-        return stamps[0] if stamps else version("torch")
+        return stamps[0] if stamps else self.runner.torch
+
+    def _release(self) -> str:
+        """The folder of this release on the gh-pages branch (mike's layout), which Colab links name: the release
+        mike deploys, else `major.minor` of the torch that runs the snippets (what scripts/versions.py deploys)."""
+        return shims.mike_release() or releases.name(self.runner.torch)
 
     @staticmethod
     def _translation_notice(docs: Path, page: site.Page, lang: str) -> str:
@@ -482,12 +495,6 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             '!!! warning "Outdated translation"\n'
             "    The Korean page changed after this translation was written; the English text may be behind.\n\n"
         )
-
-
-def _release() -> str:
-    """The folder of this release on the gh-pages branch (mike's layout), which Colab links name: the release
-    mike deploys, else `major.minor` of the torch that runs the snippets (what scripts/versions.py deploys)."""
-    return shims.mike_release() or releases.name(version("torch"))
 
 
 def _github_repo(config) -> str:

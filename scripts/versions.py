@@ -1,12 +1,15 @@
 """One site per PyTorch release (`python scripts/versions.py --help`).
 
-Each release listed in releases.txt gets its own virtual environment with exactly that torch, the
-site-building packages of requirements.txt and this project (editable), kept outside the repository
-(MEMOS_VENVS, by default ~/.cache/pytorch-memos/venvs/torch-<release>) and reused while what it should hold is
-unchanged. uv makes them, from one shared cache (UV_CACHE_DIR, by default ~/.cache/pytorch-memos/uv) whose
-files it hard-links into every environment: sixteen CUDA builds of torch share every file they have in common.
-Its `mkdocs` builds the site, so the engine's fork server, started with that environment's Python, runs every
-snippet under that torch.
+Each release listed in releases.txt gets its own virtual environment with exactly that torch, its own pins,
+the other packages of requirements.txt and this project (editable), kept outside the repository (MEMOS_VENVS, by default
+~/.cache/pytorch-memos/venvs/torch-<release>) and reused while what it should hold is unchanged. uv makes them,
+from one shared cache (UV_CACHE_DIR, by default ~/.cache/pytorch-memos/uv) whose files it hard-links into every
+environment: sixteen CUDA builds of torch share every file they have in common. Beside each environment, a
+record of its versions (engine/interpreter.py) lets the build key the cache without starting it.
+
+This project's own `mkdocs` builds every release, told by MEMOS_INTERPRETER to run the snippets with that
+release's Python. A release whose outputs are all in the cache (only prose changed) is built without its
+environment: it is made, or updated, only when a snippet must run or its requirements changed.
 
 `build` builds releases into site-releases/<major.minor>/ with --strict, each site holding its manifest
 (outputs.json). `merge` commits such built sites into the deploy branch with mike, oldest first, and runs
@@ -34,16 +37,13 @@ from packaging.version import Version  # noqa: E402
 
 from mkdocs_memos.engine.releases import MANIFEST, name  # noqa: E402
 
+# Installed by the line of each release in releases.txt instead of by requirements.txt.
+PER_RELEASE = {"torch", "numpy"}
 CACHE = Path.home() / ".cache" / "pytorch-memos"
 VENVS = Path(os.environ.get("MEMOS_VENVS", CACHE / "venvs"))
 UV_CACHE = Path(os.environ.get("UV_CACHE_DIR", CACHE / "uv"))
-# Installed by the line of each release in releases.txt instead of by requirements.txt.
-PER_RELEASE = {"torch", "numpy"}
 ALIAS = "latest"
 BUILT = ROOT / "site-releases"  # not site/: a plain `mkdocs build` cleans that
-# What an environment holds, written once it is made: what decides an output besides the snippet itself,
-# read without starting that environment's Python.
-STAMP = "memos-environment.json"
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,24 @@ class Release:
     def venv(self) -> Path:
         return VENVS / f"torch-{self.torch}"
 
-    def requirements(self) -> list[str]:
+    @property
+    def record(self) -> Path:
+        """The versions of its environment (engine/interpreter.py), kept beside it: what the build needs of it
+        when no snippet must run."""
+        return VENVS / f"torch-{self.torch}.json"
+
+    @property
+    def installed(self) -> Path:
+        """The requirements its environment and record were made from."""
+        return VENVS / f"torch-{self.torch}.requirements"
+
+    def requirements(self) -> str:
+        """requirements.txt with this release's torch and pins instead of its own, and this project."""
         site = [r for r in _requirement_lines(ROOT / "requirements.txt") if _project(r) not in PER_RELEASE]
-        return [f"torch=={self.torch}", *self.extras, *site, f"-e {ROOT}"]
+        return "\n".join([f"torch=={self.torch}", *self.extras, *site, f"-e {ROOT}"]) + "\n"
+
+    def recorded(self) -> bool:
+        return self.record.exists() and self.installed.exists() and self.installed.read_text() == self.requirements()
 
 
 def releases(path: Path = ROOT / "releases.txt") -> list[Release]:
@@ -95,37 +110,46 @@ def pip_sources() -> list[str]:
 
 
 def ensure_venv(release: Release) -> Path:
-    """The release's environment, created or updated only when its requirements changed."""
+    """The release's environment, created or updated only when its requirements changed, and its record."""
     from uv import find_uv_bin
 
-    wanted = "\n".join(release.requirements()) + "\n"
-    stamp = release.venv / ".memos-requirements"
-    if stamp.exists() and stamp.read_text() == wanted and (release.venv / STAMP).exists():
+    python = release.venv / "bin" / "python"
+    if release.recorded() and python.exists():
         return release.venv
     uv = find_uv_bin()
     env = dict(os.environ, UV_CACHE_DIR=str(UV_CACHE))
     _run([uv, "venv", "--quiet", "--allow-existing", "--python", sys.executable, str(release.venv)], env=env)
     requirements = release.venv / "requirements.txt"
-    requirements.write_text(wanted)
+    requirements.write_text(release.requirements())
     # Hard links into the shared cache: a file every environment holds is on disk once.
-    _run([uv, "pip", "install", "--quiet", "--python", str(release.venv / "bin" / "python"),
-          "--link-mode", "hardlink", *pip_sources(), "-r", str(requirements)], env=env)
-    versions = subprocess.run(
-        [str(release.venv / "bin" / "python"), "-c",
-         "import json, platform; from importlib.metadata import version; "
-         "print(json.dumps({'torch': version('torch'), 'numpy': version('numpy'), "
-         "'python': platform.python_version()}))"],
-        capture_output=True, text=True, check=True).stdout
-    (release.venv / STAMP).write_text(versions)
-    stamp.write_text(wanted)
+    _run([uv, "pip", "install", "--quiet", "--python", str(python), "--link-mode", "hardlink", *pip_sources(),
+          "-r", str(requirements)], env=env)
+    _run([python, "-m", "mkdocs_memos.engine.interpreter", release.record])
+    release.installed.write_text(release.requirements())
     return release.venv
+
+
+def needs_environment(release: Release) -> bool:
+    """Whether building `release` must start its Python: its versions are not known (never recorded, or its
+    requirements changed since), or a snippet must run (not cached, not skipped there)."""
+    from mkdocs_memos.engine.interpreter import Interpreter
+    from mkdocs_memos.engine.runner import Runner
+    from mkdocs_memos.site import Site
+    from scripts.docs import mkdocs_yml
+
+    if not release.recorded():
+        return True
+    (memos,) = [p["memos"] for p in mkdocs_yml()["plugins"] if isinstance(p, dict) and "memos" in p]
+    runner = Runner(ROOT / memos["cache"], interpreter=Interpreter.recorded(release.record))
+    pages = Site.scan(ROOT / "docs", ROOT / memos["snippets"])
+    return bool(runner.triage(list(pages.snippets.values()))[1])
 
 
 def _env(release: Release, compare_with: str) -> dict:
     """The one place that tells the build how to run: the plugin's `compare_with` (mkdocs.yml reads it from
     MEMOS_COMPARE_WITH) and strictness. A ref that does not exist yet compares with nothing."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MEMOS_STRICT="true", MIKE_DOCS_VERSION=release.name,
-               MEMOS_COMPARE_WITH=compare_with)
+               MEMOS_COMPARE_WITH=compare_with, MEMOS_INTERPRETER=str(release.record))
     env.pop("VIRTUAL_ENV", None)
     return env
 
@@ -134,10 +158,10 @@ def build(release: Release, compare_with: str, out: Path = BUILT) -> Path:
     """`mkdocs build --strict` of one release into out/<major.minor>, as `mike deploy` would build it
     (MIKE_DOCS_VERSION names the release in canonical addresses), compared with the older releases deployed
     on git ref `compare_with`."""
-    site = out / release.name
-    _run([str(release.venv / "bin" / "mkdocs"), "build", "--strict", "--clean", "--site-dir", str(site)],
+    built = out / release.name
+    _run([sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(built)],
          env=_env(release, compare_with))
-    return site
+    return built
 
 
 def merge(sites: list[Path], branch: str, newest: str) -> list[str]:
@@ -216,18 +240,22 @@ def main() -> None:
             continue
         start = time.monotonic()
         try:
-            ensure_venv(release)
+            needed = args.command == "venvs" or needs_environment(release)
+            if needed:
+                ensure_venv(release)
             ready = time.monotonic()
             if args.command == "build":
                 build(release, args.branch, args.out)
             elif args.command == "deploy":
                 merge([build(release, args.branch)], args.branch, listed[-1].torch)
         except subprocess.CalledProcessError as e:
-            sys.exit(f"versions: torch {release.torch}: `{Path(e.cmd[0]).name} {e.cmd[1]}` failed "
+            command = e.cmd[2:4] if e.cmd[1] == "-m" else [Path(e.cmd[0]).name, e.cmd[1]]  # `mkdocs build`
+            sys.exit(f"versions: torch {release.torch}: `{' '.join(command)}` failed "
                      f"(exit status {e.returncode}), see above; later releases were not done")
         done = time.monotonic()
-        print(f"versions: torch {release.torch} ({release.name}): environment {ready - start:.0f} s, "
-              f"{args.command} {done - ready:.0f} s", flush=True)
+        environment = f"environment {ready - start:.0f} s" if needed else "environment not needed"
+        print(f"versions: torch {release.torch} ({release.name}): {environment}, {args.command} {done - ready:.0f} s",
+              flush=True)
     if args.command == "deploy":
         _push(args)
 

@@ -11,6 +11,7 @@ import pytest
 
 from mkdocs_memos.engine import render, snippet
 from mkdocs_memos.engine.cache import Cache
+from mkdocs_memos.engine.interpreter import Interpreter
 from mkdocs_memos.engine.runner import Runner
 from tests.conftest import ROOT, detached_sleeper
 
@@ -33,7 +34,7 @@ def run(runners, tmp_path):
         name, and the run's summary."""
         snippets = [snippet.parse(f"t/{n}.py", f"snippets/t/{n}.py", src) for n, src in sources.items()]
         runner = runners(jobs)
-        runner.cache = Cache(tmp_path / "cache")
+        runner.cache = Cache(tmp_path / "cache", Interpreter.current())
         results, summary = runner.run(snippets)
         return {n: results[f"t/{n}.py"] for n in sources}, summary
 
@@ -170,7 +171,7 @@ def test_failures_leave_no_cache_entry(run, tmp_path):
     src = "print('half')\nimport os\nos.abort()\n"
     run(tmp_path, a=src)
     s = snippet.parse("t/a.py", "snippets/t/a.py", src)
-    assert Cache(tmp_path / "cache").get(s) is None
+    assert Cache(tmp_path / "cache", Interpreter.current()).get(s) is None
     entries = list((tmp_path / "cache").rglob("*"))
     assert not [e for e in entries if e.is_file()], entries
 
@@ -185,7 +186,7 @@ def test_cache_entries_are_complete_json(run, tmp_path):
 def test_an_entry_the_runner_did_not_write_is_a_miss(run, tmp_path, tamper):
     first, _ = run(tmp_path, a="print('real')\n", b="print('other')\n")
     s = snippet.parse("t/a.py", "snippets/t/a.py", "print('real')\n")
-    cache = Cache(tmp_path / "cache")
+    cache = Cache(tmp_path / "cache", Interpreter.current())
     path = cache._path(cache._key(s))
     entry = json.loads(path.read_text())
     if tamper == "edited":  # a forged output, the stamp left as it was
@@ -205,21 +206,35 @@ def test_an_entry_the_runner_did_not_write_is_a_miss(run, tmp_path, tamper):
 def test_a_result_of_another_shape_is_a_miss_not_a_crash(run, tmp_path):
     run(tmp_path, a="print('x')\n")
     s = snippet.parse("t/a.py", "snippets/t/a.py", "print('x')\n")
-    cache = Cache(tmp_path / "cache")
+    cache = Cache(tmp_path / "cache", Interpreter.current())
     cache.put(s, {"status": "ok", "output": "x\n", "a_field_of_the_future": 1})
     again, summary = run(tmp_path, a="print('x')\n")
     assert summary.ran == 1 and again["a"].output == "x\n"
 
 
-def test_the_cache_key_covers_numpy_platform_and_every_engine_module():
+def test_the_cache_key_covers_numpy_platform_and_every_engine_module(tmp_path):
     import platform
     from importlib.metadata import version
 
     from mkdocs_memos.engine import cache
 
-    salt = cache.environment()
+    salt = cache.Cache(tmp_path, Interpreter.current()).salt
     assert f"numpy {version('numpy')}" in salt and f"{platform.system()} {platform.machine()}" in salt
     assert {"child.py", "server.py", "runner.py", "snippet.py", "cache.py"} <= set(cache.ENGINE_FILES)
+
+
+def test_a_recorded_interpreter_keys_the_cache_as_its_own_python_would(tmp_path):
+    """scripts/versions.py builds a release from the record of its environment: the same keys as a build run
+    by that environment's Python, without starting it."""
+    from mkdocs_memos.engine import cache
+
+    subprocess.run([sys.executable, "-m", "mkdocs_memos.engine.interpreter", tmp_path / "record.json"], check=True)
+    recorded = Interpreter.recorded(tmp_path / "record.json")
+    assert recorded == Interpreter.current()
+    assert cache.Cache(tmp_path, recorded).salt == cache.Cache(tmp_path, Interpreter.current()).salt
+    (tmp_path / "bad.json").write_text("{}")
+    with pytest.raises(ValueError, match="bad.json: not a record"):
+        Interpreter.recorded(tmp_path / "bad.json")
 
 
 def test_output_is_escaped(run, tmp_path):

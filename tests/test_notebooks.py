@@ -19,7 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from packaging.version import Version
 
-from mkdocs_memos.engine import anchors, directives, notebook, render, snippet
+from mkdocs_memos.engine import anchors, directives, notebook, snippet
 from mkdocs_memos.engine.runner import Result
 from tests.conftest import ROOT, build
 

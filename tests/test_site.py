@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 import random
 import re
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from mkdocs_memos.engine.interpreter import Interpreter
 from tests.conftest import ROOT, build
 
 PAGES = sorted(p.name.removesuffix(".md") for p in (ROOT / "docs").glob("*.md") if not p.name.endswith(".en.md"))
@@ -191,6 +193,25 @@ def test_an_assertion_false_on_this_release_stops_the_build_with_page_line_and_r
     line = BOUND.count("\n", 0, BOUND.index("{assertion}")) + 1
     torch = version("torch")
     assert f"docs/bound.md:{line}: '{{{{ assert value == 41 }}}}' does not hold on torch {torch} (torch {torch}; value = 42)" in done.stderr
+
+
+def test_a_build_whose_outputs_are_all_cached_needs_no_python_to_run_them(project, tmp_path):
+    """What scripts/versions.py relies on to build a release without starting its environment: the record of
+    that environment's versions keys the cache; its Python is needed only when a snippet must run."""
+    assert build(project, tmp_path / "first").returncode == 0  # every output in the cache
+    gone = tmp_path / "no-such-venv" / "bin" / "python"
+    record = tmp_path / "record.json"
+    Interpreter(**{**dataclasses.asdict(Interpreter.current()), "executable": str(gone)}).record(record)
+    done = build(project, tmp_path / "second", MEMOS_INTERPRETER=str(record))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "second" / "matmul" / "index.html").read_text() == (tmp_path / "first" / "matmul" / "index.html").read_text()
+
+    edited = project / "snippets" / "matmul" / "matmul-broadcasting.py"
+    edited.write_text(edited.read_text() + "print('edited')\n")
+    done = build(project, tmp_path / "third", MEMOS_INTERPRETER=str(record))
+    assert done.returncode != 0
+    assert (f"snippets/matmul/matmul-broadcasting.py must run on torch {version('torch')}, and the Python recorded "
+            f"to run snippets there is missing: {gone}") in done.stderr, done.stderr[-2000:]
 
 
 def ids_of(site: Path, path: str) -> list[str]:

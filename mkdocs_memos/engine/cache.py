@@ -11,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 import tempfile
-from importlib.metadata import version
 from pathlib import Path
 
+from mkdocs_memos.engine.interpreter import Interpreter
 from mkdocs_memos.engine.snippet import Snippet
 
 # The code whose changes can change an output or an entry's shape: editing it invalidates every entry.
@@ -29,16 +28,10 @@ def engine_version() -> str:
     return h.hexdigest()[:12]
 
 
-def environment() -> str:
-    """What, besides the source, decides an output. Read without importing torch."""
-    return (f"torch {version('torch')}; numpy {version('numpy')}; python {platform.python_version()}; "
-            f"{platform.system()} {platform.machine()}; engine {engine_version()}")
-
-
 class Cache:
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, interpreter: Interpreter):
         self.directory = directory
-        self.salt = environment()
+        self.salt = f"{interpreter.describe()}; engine {engine_version()}"
 
     def _key(self, snippet: Snippet) -> str:
         # The path is part of the key: tracebacks and warnings name the file.

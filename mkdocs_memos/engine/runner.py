@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 
 from packaging.requirements import Requirement
 
 from mkdocs_memos.engine.cache import Cache
 from mkdocs_memos.engine.child import environment
+from mkdocs_memos.engine.interpreter import Interpreter
 from mkdocs_memos.engine.snippet import Snippet
 
 ROOT = Path(__file__).resolve().parents[2]  # where mkdocs_memos is imported from
@@ -59,17 +58,21 @@ class Summary:
         return text
 
 
+class InterpreterMissing(Exception):
+    """Snippets must run, and the Python recorded to run them is gone."""
+
+
 class Server:
     """A running `python -m mkdocs_memos.engine.server`. Starting one returns at once: it says hello (after importing torch)
     while the caller goes on, and `stamp` waits for that hello."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, interpreter: Interpreter):
         # Not the build's environment: the snippets' own (see child.environment), plus where to import this
         # very engine from (the children take it off sys.path) and where to make the run directories.
         tmp = tempfile.gettempdir()
-        env = dict(environment(tmp, tmp), PYTHONPATH=str(ROOT), TMPDIR=tmp)
+        env = dict(environment(tmp, tmp, interpreter.executable), PYTHONPATH=str(ROOT), TMPDIR=tmp)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs_memos.engine.server", "--jobs", str(jobs)],
+            [interpreter.executable, "-m", "mkdocs_memos.engine.server", "--jobs", str(jobs)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=tmp, env=env, text=True, bufsize=1,
         )
         self._stamp: dict | None = None
@@ -117,16 +120,13 @@ class Batch:
 
     def __init__(self, runner: Runner, snippets: list[Snippet]):
         self.runner = runner
-        self.results: dict[str, Result] = {}
-        self.todo: list[Snippet] = []
-        for s in {s.name: s for s in snippets}.values():
-            if s.requires and not Requirement(s.requires).specifier.contains(runner.torch, prereleases=True):
-                message = f"needs {s.requires}; this site uses torch {runner.torch}"
-                self.results[s.name] = Result(status="skipped", message=message, stamp={"torch": runner.torch})
-            elif (result := _cached(runner.cache, s)) is not None:
-                self.results[s.name] = result
-            else:
-                self.todo.append(s)
+        self.results, self.todo = runner.triage(snippets)
+        if self.todo and runner.interpreter.missing():
+            names = ", ".join(s.display_path for s in self.todo[:3]) + (
+                f" and {len(self.todo) - 3} more" if len(self.todo) > 3 else "")
+            raise InterpreterMissing(
+                f"{names} must run on torch {runner.torch}, and the Python recorded to run snippets there is "
+                f"missing: {runner.interpreter.executable} (`python scripts/versions.py venvs {runner.torch}` makes it)")
         cached = sum(r.cached for r in self.results.values())
         self.summary = Summary(total=len(self.results) + len(self.todo), cached=cached)
         self._error: BaseException | None = None
@@ -165,18 +165,33 @@ class Runner:
     """Owns the fork server, kept for the runner's life: `mkdocs serve` re-runs an edited snippet without
     importing torch again. `close()` stops it."""
 
-    def __init__(self, cache_dir: Path, jobs: int = 2, progress=None):
-        self.cache = Cache(cache_dir)
+    def __init__(self, cache_dir: Path, jobs: int = 2, progress=None, interpreter: Interpreter | None = None):
+        self.interpreter = interpreter or Interpreter.current()
+        self.cache = Cache(cache_dir, self.interpreter)
         self.jobs = jobs
         self.progress = progress or (lambda done, total: None)
-        self.torch = version("torch")
+        self.torch = self.interpreter.torch
         self._server: Server | None = None
 
     def server(self) -> Server:
         """The running server, started when first needed (or again, if it stopped)."""
         if self._server is None or self._server.process.poll() is not None:
-            self._server = Server(self.jobs)
+            self._server = Server(self.jobs, self.interpreter)
         return self._server
+
+    def triage(self, snippets: list[Snippet]) -> tuple[dict[str, Result], list[Snippet]]:
+        """What is known without running anything (skipped on this release, or cached), and what must run."""
+        known: dict[str, Result] = {}
+        todo: list[Snippet] = []
+        for s in {s.name: s for s in snippets}.values():
+            if s.requires and not Requirement(s.requires).specifier.contains(self.torch, prereleases=True):
+                message = f"needs {s.requires}; this site uses torch {self.torch}"
+                known[s.name] = Result(status="skipped", message=message, stamp={"torch": self.torch})
+            elif (result := _cached(self.cache, s)) is not None:
+                known[s.name] = result
+            else:
+                todo.append(s)
+        return known, todo
 
     def close(self) -> None:
         if self._server is not None:

@@ -7,6 +7,7 @@ machine the first run creates them (torch 2.14.1: about a minute and 5.4 GB).
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -113,7 +114,7 @@ def test_what_changed_shows_a_real_difference(repo):
     for lang in ("", "en/"):
         entry = page(repo, f"2.14/{lang}what-changed/index.html").select_one(f"#{anchor}")
         assert entry is not None
-        assert "torch.jit.trace: DeprecationWarning -> FutureWarning" in entry.parent.get_text(" ", strip=True).replace(" : ", ": ")
+        assert re.search(r"torch\.jit\.(trace|script) : DeprecationWarning -> FutureWarning", entry.parent.get_text(" ", strip=True))
         diff = entry.find_next("pre").get_text()
         assert "-DeprecationWarning: `torch.jit.trace` is deprecated" in diff
         assert "+FutureWarning: `torch.jit.trace` is deprecated" in diff
@@ -228,6 +229,8 @@ def test_differences_skip_declared_nondeterminism():
     ('  File "…/site-packages/torch/nn/modules/module.py", line 1736, in _call_impl',
      '  File "…/site-packages/torch/nn/modules/module.py", line 1747, in _call_impl'),
     ("(_export/non_strict_utils.py:1205 in _fakify)", "(_export/non_strict_utils.py:1377 in _fakify)"),
+    ("(Triggered internally at /pytorch/torch/csrc/utils/tensor_new.cpp:1576.)",
+     "(Triggered internally at /pytorch/torch/csrc/utils/tensor_new.cpp:1581.)"),
     ("<function f at 0x7f3a2b1c4d60>", "<function f at 0x7fe01d2a9b80>"),
     ("step took 12.5 ms, total 1.2 s", "step took 9.1 ms, total 0.9 s"),
     ("torch   2.13.0+cpu\npython  3.11.7\nnumpy   2.4.6\nthreads 1", "torch   2.14.1\npython  3.11.7\nnumpy   2.4.6\nthreads 1"),
@@ -257,9 +260,16 @@ def test_summary_names_what_changed_in_the_first_changed_line():
                             "Module.zero_grad (self, set_to_none: bool = True)") == "Module.zero_grad: False -> True"
     assert releases.summary("Optimizer.zero_grad (self, set_to_none: bool = True)",
                             "Optimizer.zero_grad (self, set_to_none: bool = True) -> None") == \
-        "Optimizer.zero_grad: True -> True) -> None"
+        "Optimizer.zero_grad: added -> None"
     assert releases.summary("warning: use a", "warning: use b") == "warning: a -> b"
+    assert releases.summary("[0, 1, 1]", "[0, 1, 0]") == "1] -> 0]"  # no word to name it by
+    # The two most alike lines of a changed block: a warning appeared above the line that names it.
+    assert releases.summary("warning categories: none",
+                            "DeprecationWarning: `torch.jit.trace` is deprecated.\nwarning categories: DeprecationWarning"
+                            ) == "warning categories: none -> DeprecationWarning"
     assert releases.summary("a\nb", "a\nwarned\nb") == "new: warned"
+    assert releases.summary("a", "…/torch/jit/_trace.py:N: DeprecationWarning: `torch.jit.trace` is deprecated.\na") == \
+        "new: DeprecationWarning: `torch.jit.trace` is deprecated."
     assert releases.summary("a\nwarned\nb", "a\nb") == "gone: warned"
     assert releases.summary("x", "y" * 200).endswith("…")
 

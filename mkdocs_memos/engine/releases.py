@@ -26,6 +26,9 @@ NOISE = [
     # `_export/non_strict_utils.py:1205` in an error message. A snippet's own lines (snippets/…) are kept.
     (re.compile(r"(?<![\w/.…-])(?!snippets/)([\w/.…-]+\.py)(:\d+|\", line \d+)"),
      lambda m: m[1] + (":N" if m[2].startswith(":") else '", line N')),
+    # and its C++ sources, named by warnings raised there: `(Triggered internally at /pytorch/torch/csrc/utils/
+    # tensor_new.cpp:1576.)`
+    (re.compile(r"([\w/.-]+\.(?:cpp|cc|h)):\d+"), r"\1:N"),
     (re.compile(r"\b0x[0-9a-fA-F]{6,}\b"), "0x…"),  # object addresses
     (re.compile(r"\b\d+(?:\.\d+)?\s?(?:s|ms|us|µs|ns|sec|seconds)\b"), "<duration>"),
     # the environment listing (snippets/index/environment.py) names the versions that differ by definition
@@ -193,35 +196,41 @@ def verdict_since(manifests: list[dict]) -> dict[str, tuple[str | None, str]]:
 
 
 def summary(old: str, new: str, width: int = 80) -> str:
-    """One line for a changed output, from its first changed pair of lines: the words that differ
-    ("DeprecationWarning -> FutureWarning"), or the line that appeared or went away."""
+    """One line for a changed output, from its first changed block of lines: the words that differ between
+    its two most alike lines ("DeprecationWarning -> FutureWarning"), or the line that appeared or went away."""
     a, b = old.splitlines(), new.splitlines()
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "replace":
-            return _words_changed(a[i1], b[j1], width)
+            pairs = [(x, y) for x in a[i1:i2] for y in b[j1:j2]]
+            x, y = max(pairs, key=lambda p: difflib.SequenceMatcher(None, *p, autojunk=False).ratio())
+            return _words_changed(x, y, width)
         if tag == "insert":
-            return "new: " + _clip(b[j1].strip(), width)
+            return "new: " + _clip(_message(b[j1]), width)
         if tag == "delete":
-            return "gone: " + _clip(a[i1].strip(), width)
+            return "gone: " + _clip(_message(a[i1]), width)
     return ""
 
 
 def _words_changed(old: str, new: str, width: int) -> str:
-    """The words that differ, after what the line is about: its first `quoted` term, else its first word
-    when that is not itself what changed ("Optimizer.zero_grad: False -> True")."""
+    """The words that differ, after what the line is about: its first `quoted` term, else the label before the
+    change ("warning categories: none -> DeprecationWarning"), else its first word when it names something
+    ("Optimizer.zero_grad: False -> True"). Words only added or removed are said so ("added -> None")."""
     x, y = old.split(), new.split()
     ops = [op for op in difflib.SequenceMatcher(None, x, y, autojunk=False).get_opcodes() if op[0] != "equal"]
     _, i1, i2, j1, j2 = ops[0] if ops else ("", 0, len(x), 0, len(y))
-    if i1 == i2 or j1 == j2:  # words only added or only removed: one word of context shows where
-        if i1 > 0:
-            i1, j1 = i1 - 1, j1 - 1
-        else:
-            i2, j2 = min(i2 + 1, len(x)), min(j2 + 1, len(y))
     before = _clip(" ".join(x[i1:i2]).strip(":,.()"), width // 2)
     after = _clip(" ".join(y[j1:j2]).strip(":,.()"), width // 2)
+    change = f"added {after}" if i1 == i2 else f"removed {before}" if j1 == j2 else f"{before} -> {after}"
     quoted = re.search(r"`[^`]+`", new)
-    subject = quoted[0] if quoted else (x[0].rstrip(":") if i1 > 0 and "/" not in x[0] else "")
-    return f"{_clip(subject, width // 2)}: {before} -> {after}" if subject else f"{before} -> {after}"
+    label = " ".join(x[:i1])  # "warning categories:", "static export, batch 5:"
+    first = x[0].rstrip(":") if i1 > 0 and re.search(r"[A-Za-z]", x[0]) and "/" not in x[0] else ""
+    subject = quoted[0] if quoted else label.rstrip(":") if label.endswith(":") and len(label) <= 40 else first
+    return f"{_clip(subject, width // 2)}: {change}" if subject else change
+
+
+def _message(line: str) -> str:
+    """A line without the place a warning was raised from (`…/torch/jit/_script.py:N: `): its message."""
+    return re.sub(r"^\S+\.py:N: ", "", line.strip())
 
 
 def _clip(text: str, width: int) -> str:

@@ -37,6 +37,20 @@ def detached_sleeper(how: str, marker: str) -> str:
     }[how]
 
 
+def writes_to(paths: list) -> str:
+    """A snippet's source that tries to write each of `paths`, printing `refused` for each write refused."""
+    return (
+        "import os\n"
+        f"for path in {[str(p) for p in paths]!r}:\n"
+        "    try:\n"
+        "        with open(path, 'w') as f:\n"
+        "            f.write('pwned')\n"
+        "        print('wrote', path)\n"
+        "    except PermissionError:\n"
+        "        print('refused')\n"
+    )
+
+
 def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "--site-dir", str(site)],

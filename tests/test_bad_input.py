@@ -26,7 +26,7 @@ from bs4 import BeautifulSoup
 from mkdocs_memos.engine.runner import Result
 from mkdocs_memos.engine.server import SHOWN_BYTES
 from scripts.docs import mkdocs_yml
-from tests.conftest import ENV, MKDOCS, ROOT, detached_sleeper
+from tests.conftest import ENV, MKDOCS, ROOT, detached_sleeper, writes_to
 
 ENTRY_KEYS = {f.name for f in dataclasses.fields(Result)} - {"cached"}
 # What a snippet's environment may hold (engine/child.py), and how its run directory reads on the page.
@@ -283,16 +283,7 @@ def project_on_sys_path(p):
 
 
 def _tries_to_write(p, targets: list[Path]):
-    add_snippet(p, (
-        "import os\n"
-        f"for path in {[str(t) for t in targets]!r}:\n"
-        "    try:\n"
-        "        with open(path, 'w') as f:\n"
-        "            f.write('pwned')\n"
-        "        print('wrote', path)\n"
-        "    except PermissionError:\n"
-        "        print('refused')\n"
-    ))
+    add_snippet(p, writes_to(targets))
 
     def check(work):
         assert page(work).select_one("#run-bad pre").get_text() == "refused\n" * len(targets)

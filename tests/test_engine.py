@@ -13,7 +13,7 @@ from mkdocs_memos.engine import render, snippet
 from mkdocs_memos.engine.cache import Cache
 from mkdocs_memos.engine.interpreter import Interpreter
 from mkdocs_memos.engine.runner import Runner
-from tests.conftest import ROOT, detached_sleeper
+from tests.conftest import ROOT, detached_sleeper, writes_to
 
 pytestmark = pytest.mark.fast
 
@@ -347,19 +347,11 @@ def test_the_project_is_not_on_sys_path(run, tmp_path):
 def test_a_snippet_cannot_write_outside_its_run_directory(run, tmp_path):
     target = tmp_path / "project-file.txt"
     target.write_text("mine")
-    r, _ = run(tmp_path, w=(
-        "import os\n"
-        "for path in [%r, %r]:\n"
-        "    try:\n"
-        "        with open(path, 'w') as f:\n"
-        "            f.write('pwned')\n"
-        "        print('wrote', path)\n"
-        "    except PermissionError:\n"
-        "        print('refused')\n"
+    r, _ = run(tmp_path, w=writes_to([target, tmp_path / "new.md"]) + (
         "with open('here.txt', 'w') as f:\n"
         "    f.write('fine')\n"
         "print(os.listdir('.'))\n"
-    ) % (str(target), str(tmp_path / "new.md")))
+    ))
     assert r["w"].output == "refused\nrefused\n['here.txt']\n"
     assert target.read_text() == "mine" and not (tmp_path / "new.md").exists()
 

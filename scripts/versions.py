@@ -1,7 +1,7 @@
 """One site per PyTorch release (`python scripts/versions.py --help`).
 
-Each release listed in releases.txt gets its own virtual environment with exactly that torch, its own pins,
-the other packages of requirements.txt and this project (editable), kept outside the repository (MEMOS_VENVS, by default
+Each release listed in releases.txt gets its own virtual environment with exactly that torch, its own pins
+and the other packages of requirements.txt, kept outside the repository (MEMOS_VENVS, by default
 ~/.cache/pytorch-memos/venvs/torch-<release>) and reused while what it should hold is unchanged. uv makes them,
 from one shared cache (UV_CACHE_DIR, by default ~/.cache/pytorch-memos/uv) whose files it hard-links into every
 environment: sixteen CUDA builds of torch share every file they have in common. Beside each environment, a
@@ -71,9 +71,10 @@ class Release:
         return VENVS / f"torch-{self.torch}.requirements"
 
     def requirements(self) -> str:
-        """requirements.txt with this release's torch and pins instead of its own, and this project."""
+        """requirements.txt with this release's torch and pins instead of its own. Not this project: the engine
+        is imported from the checkout that builds (runner.Server), so one environment serves every clone."""
         site = [r for r in _requirement_lines(ROOT / "requirements.txt") if _project(r) not in PER_RELEASE]
-        return "\n".join([f"torch=={self.torch}", *self.extras, *site, f"-e {ROOT}"]) + "\n"
+        return "\n".join([f"torch=={self.torch}", *self.extras, *site]) + "\n"
 
     def recorded(self) -> bool:
         return self.record.exists() and self.installed.exists() and self.installed.read_text() == self.requirements()

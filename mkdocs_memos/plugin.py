@@ -132,7 +132,10 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         if self.runner is None:
             jobs = self.config.jobs or os.cpu_count() or 2
             chosen = self.config.interpreter
-            interpreter = Interpreter.recorded(Path(chosen)) if chosen else Interpreter.current()
+            try:
+                interpreter = Interpreter.recorded(Path(chosen)) if chosen else Interpreter.current()
+            except ValueError as e:  # a record that is not one: say which file
+                raise PluginError(str(e)) from None
             self.runner = runner.Runner(Path(self.config.cache), jobs, _progress, interpreter)
         jupyter_cache = Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter" / self._release()
         shims.jupyter_cache_per_language(config, jupyter_cache)

@@ -195,13 +195,17 @@ def verdict_since(manifests: list[dict]) -> dict[str, tuple[str | None, str]]:
     return found
 
 
+PAIRED = 20  # lines of a changed block, on each side, looked at for the two most alike
+
+
 def summary(old: str, new: str, width: int = 80) -> str:
     """One line for a changed output, from its first changed block of lines: the words that differ between
     its two most alike lines ("DeprecationWarning -> FutureWarning"), or the line that appeared or went away."""
     a, b = old.splitlines(), new.splitlines()
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "replace":
-            pairs = [(x, y) for x in a[i1:i2] for y in b[j1:j2]]
+            # The first lines of each side only: a long block would cost len(a) * len(b) comparisons.
+            pairs = [(x, y) for x in a[i1:i2][:PAIRED] for y in b[j1:j2][:PAIRED]]
             x, y = max(pairs, key=lambda p: difflib.SequenceMatcher(None, *p, autojunk=False).ratio())
             return _words_changed(x, y, width)
         if tag == "insert":

@@ -48,6 +48,12 @@ def mkdocs_yml() -> dict:
     return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=get_yaml_loader())
 
 
+def memos_options(config: dict) -> dict:
+    """The memos plugin's options in a configuration read by `mkdocs_yml()` (the dict itself, to change)."""
+    (memos,) = [p["memos"] for p in config["plugins"] if isinstance(p, dict) and "memos" in p]
+    return memos
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,16 +18,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CACHE = Path(os.environ.get("MEMOS_CACHE", ROOT / ".cache" / "outputs"))
 
 
 def run_here() -> dict[str, str | None]:
     """In a release's environment: every snippet's error (None: it passed)."""
     from mkdocs_memos.engine import runner, snippet
+    from scripts.docs import memos_options, mkdocs_yml
+
+    cache = ROOT / memos_options(mkdocs_yml())["cache"]  # where the build looks (MEMOS_CACHE moves it)
 
     found = [snippet.load(ROOT / "snippets", p.relative_to(ROOT / "snippets").as_posix())
              for p in sorted((ROOT / "snippets").rglob("*.py"))]
-    results, _ = runner.Runner(CACHE, jobs=2).run([dataclasses.replace(s, requires=None) for s in found])
+    results, _ = runner.Runner(cache, jobs=2).run([dataclasses.replace(s, requires=None) for s in found])
     return {n: None if r.status == "ok" else _last_line(r.message or r.output) or r.status for n, r in results.items()}
 
 

@@ -136,11 +136,11 @@ def needs_environment(release: Release) -> bool:
     from mkdocs_memos.engine.interpreter import Interpreter
     from mkdocs_memos.engine.runner import Runner
     from mkdocs_memos.site import Site
-    from scripts.docs import mkdocs_yml
+    from scripts.docs import memos_options, mkdocs_yml
 
     if not release.recorded():
         return True
-    (memos,) = [p["memos"] for p in mkdocs_yml()["plugins"] if isinstance(p, dict) and "memos" in p]
+    memos = memos_options(mkdocs_yml())
     runner = Runner(ROOT / memos["cache"], interpreter=Interpreter.recorded(release.record))
     pages = Site.scan(ROOT / "docs", ROOT / memos["snippets"])
     return bool(runner.triage(list(pages.snippets.values()))[1])

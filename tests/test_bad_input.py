@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup
 
 from mkdocs_memos.engine.runner import Result
 from mkdocs_memos.engine.server import SHOWN_BYTES
-from scripts.docs import mkdocs_yml
+from scripts.docs import memos_options, mkdocs_yml
 from tests.conftest import ENV, MKDOCS, ROOT, detached_sleeper, writes_to
 
 ENTRY_KEYS = {f.name for f in dataclasses.fields(Result)} - {"cached"}
@@ -49,8 +49,7 @@ def write_project(root: Path, cache: str = "../cache") -> None:
     config = mkdocs_yml()
     config["nav"] = ["index.md"]
     # mkdocs_yml() resolved `!ENV [MEMOS_CACHE, ...]` in this process: the path is set here instead.
-    (memos,) = [p["memos"] for p in config["plugins"] if isinstance(p, dict) and "memos" in p]
-    memos["cache"] = cache
+    memos_options(config)["cache"] = cache
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
     (root / "snippets" / "case").mkdir(parents=True)
     (root / "snippets" / "case" / "good.py").write_text(GOOD, "utf-8")

@@ -47,7 +47,7 @@ def main() -> None:
     listed = [r for r in releases() if not sys.argv[1:] or r.torch in sys.argv[1:]]
     fails: dict[str, dict[str, str]] = {}
     for release in listed:
-        python = ensure_venv(release) / "bin" / "python"
+        python = ensure_venv(release, releases()) / "bin" / "python"
         done = subprocess.run([str(python), __file__, "--here"], stdout=subprocess.PIPE, text=True, check=True, cwd=ROOT)
         errors = json.loads(done.stdout.splitlines()[-1])
         for name, error in errors.items():

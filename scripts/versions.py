@@ -4,8 +4,11 @@ Each release listed in releases.txt gets its own virtual environment with exactl
 and the other packages of requirements.txt, kept outside the repository (MEMOS_VENVS, by default
 ~/.cache/pytorch-memos/venvs/torch-<release>) and reused while what it should hold is unchanged. uv makes them,
 from one shared cache (UV_CACHE_DIR, by default ~/.cache/pytorch-memos/uv) whose files it hard-links into every
-environment: sixteen CUDA builds of torch share every file they have in common. Beside each environment, a
-record of its versions (engine/interpreter.py) lets the build key the cache without starting it.
+environment: sixteen CUDA builds of torch share every file they have in common. They share more than pip would
+give them (`cuda_libraries`): the snippets run on the CPU, so a CUDA build only loads its CUDA libraries, and
+every release gets the newest of each library, of its own major version, that any listed release pins; Triton,
+which compiles GPU kernels only, is not installed. Beside each environment, a record of its versions
+(engine/interpreter.py) lets the build key the cache without starting it.
 
 This project's own `mkdocs` builds every release, told by MEMOS_INTERPRETER to run the snippets with that
 release's Python. A release whose outputs are all in the cache (only prose changed) is built without its
@@ -42,6 +45,8 @@ PER_RELEASE = {"torch", "numpy"}
 CACHE = Path.home() / ".cache" / "pytorch-memos"
 VENVS = Path(os.environ.get("MEMOS_VENVS", CACHE / "venvs"))
 UV_CACHE = Path(os.environ.get("UV_CACHE_DIR", CACHE / "uv"))
+# Compiles GPU kernels only: on the CPU, torch.compile generates C++ (TorchInductor's CPU backend).
+NOT_INSTALLED = ("triton",)
 ALIAS = "latest"
 BUILT = ROOT / "site-releases"  # not site/: a plain `mkdocs build` cleans that
 
@@ -70,14 +75,46 @@ class Release:
         """The requirements its environment and record were made from."""
         return VENVS / f"torch-{self.torch}.requirements"
 
-    def requirements(self) -> str:
-        """requirements.txt with this release's torch and pins instead of its own. Not this project: the engine
-        is imported from the checkout that builds (runner.Server), so one environment serves every clone."""
+    def requirements(self, listed: list[Release]) -> str:
+        """requirements.txt with this release's torch and pins instead of its own, then what uv is told to
+        install instead of torch's own pins, then what it leaves out. Not this project: the engine is imported
+        from the checkout that builds (runner.Server), so one environment serves every clone."""
         site = [r for r in _requirement_lines(ROOT / "requirements.txt") if _project(r) not in PER_RELEASE]
-        return "\n".join([f"torch=={self.torch}", *self.extras, *site]) + "\n"
+        return "\n".join([f"torch=={self.torch}", *self.extras, *site, "# overrides",
+                          *cuda_libraries(self, listed), "# excludes", *NOT_INSTALLED]) + "\n"
 
-    def recorded(self) -> bool:
-        return self.record.exists() and self.installed.exists() and self.installed.read_text() == self.requirements()
+    def recorded(self, listed: list[Release]) -> bool:
+        return (self.record.exists() and self.installed.exists()
+                and self.installed.read_text() == self.requirements(listed))
+
+    def pins(self) -> dict[str, str]:
+        """What torch itself requires, resolved (`uv pip compile`): fixed for a release, so resolved once and
+        kept beside its environment."""
+        kept = VENVS / f"torch-{self.torch}.pins"
+        if not kept.exists():
+            resolved = subprocess.run([_uv(), "pip", "compile", "--quiet", "--no-header", "--no-annotate",
+                                       "--python", sys.executable, *pip_sources(), "-"],
+                                      input=f"torch=={self.torch}\n", capture_output=True, text=True,
+                                      env=_uv_env(), check=True).stdout
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_text(resolved)
+        return dict(line.split("==", 1) for line in _requirement_lines(kept))
+
+
+def cuda_libraries(release: Release, listed: list[Release]) -> list[str]:
+    """The CUDA libraries `release` gets instead of its torch's own pins: for each, the newest version of the
+    same major version that any listed release pins. Snippets run on the CPU (no GPU here), so torch only
+    loads these libraries; a library's major version is its soname's (libcublas.so.12 is cuBLAS 12.x), and
+    NVIDIA keeps its ABI within one, so a newer one loads where an older one did. tests/test_versions.py
+    runs every snippet against such an environment; `scripts/requires.py` checks a release in full."""
+    newest: dict[tuple[str, int], str] = {}
+    for other in listed:
+        for project, version in other.pins().items():
+            if project.startswith("nvidia-"):
+                key = (project, Version(version).major)
+                newest[key] = max(newest.get(key, version), version, key=Version)
+    return [f"{project}=={newest[project, Version(version).major]}"
+            for project, version in release.pins().items() if project.startswith("nvidia-")]
 
 
 def releases(path: Path = ROOT / "releases.txt") -> list[Release]:
@@ -110,27 +147,43 @@ def pip_sources() -> list[str]:
     return options
 
 
-def ensure_venv(release: Release) -> Path:
-    """The release's environment, created or updated only when its requirements changed, and its record."""
+def _uv() -> str:
     from uv import find_uv_bin
 
+    return find_uv_bin()
+
+
+def _uv_env() -> dict:
+    return dict(os.environ, UV_CACHE_DIR=str(UV_CACHE))
+
+
+def ensure_venv(release: Release, listed: list[Release]) -> Path:
+    """The release's environment, created or updated only when its requirements changed, and its record."""
     python = release.venv / "bin" / "python"
-    if release.recorded() and python.exists():
+    wanted = release.requirements(listed)
+    if release.recorded(listed) and python.exists():
         return release.venv
-    uv = find_uv_bin()
-    env = dict(os.environ, UV_CACHE_DIR=str(UV_CACHE))
-    _run([uv, "venv", "--quiet", "--allow-existing", "--python", sys.executable, str(release.venv)], env=env)
-    requirements = release.venv / "requirements.txt"
-    requirements.write_text(release.requirements())
-    # Hard links into the shared cache: a file every environment holds is on disk once.
-    _run([uv, "pip", "install", "--quiet", "--python", str(python), "--link-mode", "hardlink", *pip_sources(),
-          "-r", str(requirements)], env=env)
+    _run([_uv(), "venv", "--quiet", "--allow-existing", "--python", sys.executable, str(release.venv)],
+         env=_uv_env())
+    head, _, rest = wanted.partition("# overrides\n")
+    replaced, _, left_out = rest.partition("# excludes\n")
+    files = {}
+    for part, text in (("requirements", head), ("overrides", replaced), ("excludes", left_out), ("locked", "")):
+        files[part] = release.venv / f"{part}.txt"
+        files[part].write_text(text)
+    _run([_uv(), "pip", "compile", "--quiet", "--no-header", "--python", str(python), *pip_sources(),
+          "--overrides", files["overrides"], "--excludes", files["excludes"], "--output-file", files["locked"],
+          files["requirements"]], env=_uv_env())
+    # Hard links into the shared cache: a file every environment holds is on disk once. `sync`: what an older
+    # requirement, override or exclusion left in the environment goes.
+    _run([_uv(), "pip", "sync", "--quiet", "--python", str(python), "--link-mode", "hardlink", *pip_sources(),
+          files["locked"]], env=_uv_env())
     _run([python, "-m", "mkdocs_memos.engine.interpreter", release.record])
-    release.installed.write_text(release.requirements())
+    release.installed.write_text(wanted)
     return release.venv
 
 
-def needs_environment(release: Release) -> bool:
+def needs_environment(release: Release, listed: list[Release]) -> bool:
     """Whether building `release` must start its Python: its versions are not known (never recorded, or its
     requirements changed since), or a snippet must run (not cached, not skipped there)."""
     from mkdocs_memos.engine.interpreter import Interpreter
@@ -138,7 +191,7 @@ def needs_environment(release: Release) -> bool:
     from mkdocs_memos.site import Site
     from scripts.docs import memos_options, mkdocs_yml
 
-    if not release.recorded():
+    if not release.recorded(listed):
         return True
     memos = memos_options(mkdocs_yml())
     runner = Runner(ROOT / memos["cache"], interpreter=Interpreter.recorded(release.record))
@@ -241,9 +294,9 @@ def main() -> None:
             continue
         start = time.monotonic()
         try:
-            needed = args.command == "venvs" or needs_environment(release)
+            needed = args.command == "venvs" or needs_environment(release, listed)
             if needed:
-                ensure_venv(release)
+                ensure_venv(release, listed)
             ready = time.monotonic()
             if args.command == "build":
                 build(release, args.branch, args.out)

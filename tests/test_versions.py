@@ -303,3 +303,25 @@ def test_claim_matrix_and_since_which_release():
     one = [manifest("2.14.1", {}, {"grad": "holds"}), manifest("2.13.0", {}, {})]
     assert releases.verdicts(one) == {"grad": {"2.13": None, "2.14": "holds"}}
     assert releases.verdict_since(one) == {"grad": ("holds", "2.14")}
+
+
+@pytest.mark.fast
+def test_releases_share_the_newest_cuda_library_of_their_major_version(monkeypatch):
+    from scripts import versions
+
+    pins = {  # as `uv pip compile` resolves torch 2.1.2, 2.4.1 and 2.8.0 (abridged)
+        "2.1.2": {"nvidia-cudnn-cu12": "8.9.2.26", "nvidia-cublas-cu12": "12.1.3.1", "sympy": "1.14.0"},
+        "2.4.1": {"nvidia-cudnn-cu12": "9.1.0.70", "nvidia-cublas-cu12": "12.1.3.1", "triton": "3.0.0"},
+        "2.8.0": {"nvidia-cudnn-cu12": "9.10.2.21", "nvidia-cublas-cu12": "12.8.4.1"},
+        "2.13.0": {"sympy": "1.14.0"},  # the CPU wheel: nothing to share
+    }
+    monkeypatch.setattr(versions.Release, "pins", lambda self: pins[self.torch])
+    listed = [versions.Release(torch, ()) for torch in pins]
+    shared = {r.torch: versions.cuda_libraries(r, listed) for r in listed}
+    # cuDNN 8 (libcudnn.so.8) stays 8; every cuDNN 9 becomes the newest 9; cuBLAS 12 the newest 12.
+    assert shared == {"2.1.2": ["nvidia-cudnn-cu12==8.9.2.26", "nvidia-cublas-cu12==12.8.4.1"],
+                      "2.4.1": ["nvidia-cudnn-cu12==9.10.2.21", "nvidia-cublas-cu12==12.8.4.1"],
+                      "2.8.0": ["nvidia-cudnn-cu12==9.10.2.21", "nvidia-cublas-cu12==12.8.4.1"],
+                      "2.13.0": []}
+    overrides, excludes = listed[1].requirements(listed).split("# overrides\n")[1].split("# excludes\n")
+    assert overrides.split() == shared["2.4.1"] and excludes.split() == ["triton"]

@@ -103,18 +103,26 @@ class Release:
 
 def cuda_libraries(release: Release, listed: list[Release]) -> list[str]:
     """The CUDA libraries `release` gets instead of its torch's own pins: for each, the newest version of the
-    same major version that any listed release pins. Snippets run on the CPU (no GPU here), so torch only
-    loads these libraries; a library's major version is its soname's (libcublas.so.12 is cuBLAS 12.x), and
-    NVIDIA keeps its ABI within one, so a newer one loads where an older one did. tests/test_versions.py
-    runs every snippet against such an environment; `scripts/requires.py` checks a release in full."""
-    newest: dict[tuple[str, int], str] = {}
+    same ABI version (`_abi`) that any listed release pins. Snippets run on the CPU (no GPU here), so torch
+    only loads these libraries; a library's major version is its soname's (libcublas.so.12 is cuBLAS 12.x),
+    and NVIDIA keeps its ABI within one, so a newer one loads where an older one did. `make versions` runs
+    every snippet against such environments; `scripts/requires.py` checks a release in full."""
+    newest: dict[tuple, str] = {}
     for other in listed:
         for project, version in other.pins().items():
             if project.startswith("nvidia-"):
-                key = (project, Version(version).major)
+                key = (project, _abi(version))
                 newest[key] = max(newest.get(key, version), version, key=Version)
-    return [f"{project}=={newest[project, Version(version).major]}"
+    return [f"{project}=={newest[project, _abi(version)]}"
             for project, version in release.pins().items() if project.startswith("nvidia-")]
+
+
+def _abi(version: str) -> tuple[int, ...]:
+    """What must match for one version to replace another, read as semantic versioning reads it: the major
+    version, or, before 1.0, the minor one too. cuSPARSELt 0.7 moved its library out of the folder where
+    torch 2.6.0 looks for it (`cusparselt/lib`, now `nvidia/cusparselt/lib`); 0.6.3 still serves 0.6.2."""
+    v = Version(version)
+    return (v.major,) if v.major else (0, v.minor)
 
 
 def releases(path: Path = ROOT / "releases.txt") -> list[Release]:

@@ -309,19 +309,25 @@ def test_claim_matrix_and_since_which_release():
 def test_releases_share_the_newest_cuda_library_of_their_major_version(monkeypatch):
     from scripts import versions
 
-    pins = {  # as `uv pip compile` resolves torch 2.1.2, 2.4.1 and 2.8.0 (abridged)
+    pins = {  # as `uv pip compile` resolves these releases of torch (abridged)
         "2.1.2": {"nvidia-cudnn-cu12": "8.9.2.26", "nvidia-cublas-cu12": "12.1.3.1", "sympy": "1.14.0"},
         "2.4.1": {"nvidia-cudnn-cu12": "9.1.0.70", "nvidia-cublas-cu12": "12.1.3.1", "triton": "3.0.0"},
-        "2.8.0": {"nvidia-cudnn-cu12": "9.10.2.21", "nvidia-cublas-cu12": "12.8.4.1"},
+        "2.6.0": {"nvidia-cusparselt-cu12": "0.6.2"},
+        "2.7.1": {"nvidia-cusparselt-cu12": "0.6.3"},
+        "2.8.0": {"nvidia-cudnn-cu12": "9.10.2.21", "nvidia-cublas-cu12": "12.8.4.1", "nvidia-cusparselt-cu12": "0.7.1"},
         "2.13.0": {"sympy": "1.14.0"},  # the CPU wheel: nothing to share
     }
     monkeypatch.setattr(versions.Release, "pins", lambda self: pins[self.torch])
     listed = [versions.Release(torch, ()) for torch in pins]
     shared = {r.torch: versions.cuda_libraries(r, listed) for r in listed}
-    # cuDNN 8 (libcudnn.so.8) stays 8; every cuDNN 9 becomes the newest 9; cuBLAS 12 the newest 12.
+    # cuDNN 8 (libcudnn.so.8) stays 8; every cuDNN 9 becomes the newest 9; cuBLAS 12 the newest 12; before
+    # 1.0, a minor version is an ABI version of its own: cuSPARSELt 0.6.2 becomes 0.6.3, not 0.7.1.
     assert shared == {"2.1.2": ["nvidia-cudnn-cu12==8.9.2.26", "nvidia-cublas-cu12==12.8.4.1"],
                       "2.4.1": ["nvidia-cudnn-cu12==9.10.2.21", "nvidia-cublas-cu12==12.8.4.1"],
-                      "2.8.0": ["nvidia-cudnn-cu12==9.10.2.21", "nvidia-cublas-cu12==12.8.4.1"],
+                      "2.6.0": ["nvidia-cusparselt-cu12==0.6.3"],
+                      "2.7.1": ["nvidia-cusparselt-cu12==0.6.3"],
+                      "2.8.0": ["nvidia-cudnn-cu12==9.10.2.21", "nvidia-cublas-cu12==12.8.4.1",
+                                "nvidia-cusparselt-cu12==0.7.1"],
                       "2.13.0": []}
     overrides, excludes = listed[1].requirements(listed).split("# overrides\n")[1].split("# excludes\n")
     assert overrides.split() == shared["2.4.1"] and excludes.split() == ["triton"]

@@ -78,10 +78,6 @@ def page_snippets(page: str, lang: str) -> list[snippet.Snippet]:
     return [snippet.load(ROOT / "snippets", d.arg) for d in directives.find(source) if d.kind == "run"]
 
 
-def all_notebooks(site: Path) -> list[Path]:
-    return [site / downloaded(site, page, lang)[0] for page in PAGES for lang in LANGS]
-
-
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("page", PAGES)
 def test_notebook_is_valid_and_installs_the_torch_of_the_site(site, page, lang):
@@ -138,21 +134,37 @@ def test_warnings_are_stored_as_stderr(site):
     assert not any("DeprecationWarning" in o.text for o in cell.outputs if o.get("name") == "stdout")
 
 
-def copied_notebooks(site: Path, dest: Path) -> list[Path]:
-    """Every notebook of the site, copied where running it may write files (an example saves `scale.pt2`
-    next to itself, as it would for a reader), so that the built site the other tests read stays as built."""
+def copied_notebooks(site: Path, dest: Path, lang: str) -> list[Path]:
+    """The notebooks of one language, copied where running them may write files (an example saves
+    `scale.pt2` next to itself, as it would for a reader), so that the built site the other tests read stays
+    as built."""
     copies = []
-    for path in all_notebooks(site):
+    for page in PAGES:
+        path = site / downloaded(site, page, lang)[0]
         copy = dest / path.relative_to(site)
         copy.parent.mkdir(parents=True, exist_ok=True)
         copies.append(Path(shutil.copy(path, copy)))
     return copies
 
 
+def code_cells(nb: nbformat.NotebookNode) -> list[tuple]:
+    return [(c.source, c.metadata.get("tags"), json.dumps(c.outputs, sort_keys=True))
+            for c in nb.cells if c.cell_type == "code"]
+
+
+def test_both_languages_notebooks_hold_the_same_code_and_outputs(site):
+    """Only the prose is translated: a page's two notebooks run the same cells with the same outputs. So
+    one language is replayed by nbval and the other run by nbclient, and together they cover both."""
+    for page in PAGES:
+        ko, en = (code_cells(downloaded(site, page, lang)[1]) for lang in LANGS)
+        assert ko == en, page
+
+
 def test_every_notebook_replays_under_nbval(site, tmp_path):
-    """nbval re-executes each notebook, of both languages, in a kernel on this environment's torch and
-    compares every cell's outputs with the stored ones (warnings' locations sanitized: see the .cfg)."""
-    notebooks = copied_notebooks(site, tmp_path)
+    """nbval re-executes each notebook in a kernel on this environment's torch and compares every cell's
+    outputs with the stored ones (warnings' locations sanitized: see the .cfg). The Korean ones: the English
+    ones hold the same cells (above) and nbclient runs those."""
+    notebooks = copied_notebooks(site, tmp_path, "ko")
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q", "--nbval-cell-timeout=300",
          "--nbval-sanitize-with", str(ROOT / "tests" / "nbval-sanitize.cfg"), *map(str, notebooks)],
@@ -167,16 +179,11 @@ def test_every_notebook_replays_under_nbval(site, tmp_path):
 
 
 def test_run_all_completes_in_a_fresh_kernel(site, tmp_path):
-    """As "Run all" does: nbclient runs every notebook top to bottom and stops at any error not expected.
-    A page's two notebooks hold the same code (only the prose is translated): the English ones are run."""
+    """As "Run all" does: nbclient runs every English notebook top to bottom and stops at any error not
+    expected (the Korean ones hold the same cells, and nbval replays those)."""
     from nbclient import NotebookClient
 
-    for page in PAGES:
-        code = [[c.source for c in downloaded(site, page, lang)[1].cells if c.cell_type == "code"] for lang in LANGS]
-        assert code[0] == code[1], page
-    english = [n for n in copied_notebooks(site, tmp_path) if n.relative_to(tmp_path).parts[0] == "en"]
-    assert len(english) == len(PAGES)
-    for path in english:
+    for path in copied_notebooks(site, tmp_path, "en"):
         nb = nbformat.read(path, as_version=4)
         NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
         ran = snippet_cells(nb)

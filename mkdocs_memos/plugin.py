@@ -78,6 +78,10 @@ class Build:
     manifest: dict = field(default_factory=dict)  # this build's outputs, see engine/releases.py
     older: list = field(default_factory=list)  # manifests of older deployed releases, newest first
     manifests: list = field(default_factory=list)  # the older ones and this build's, oldest first
+    # Computed once from `manifests`: every page's output blocks and the matrix read them.
+    steps: list = field(default_factory=list)  # releases.Step, what changed at each release step, newest first
+    changed: dict = field(default_factory=dict)  # snippet -> the releases where its output changed
+    since: dict = field(default_factory=dict)  # claim -> (its verdict now, since which release)
     ids: site.IdCheck = field(default_factory=site.IdCheck)
 
 
@@ -203,10 +207,12 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             root = Path(self.config.snippets).parent
             b.older = releases.older_manifests(self.config.compare_with, releases.name(torch), root)
         b.manifests = releases.by_release([*b.older, b.manifest])
+        b.steps = releases.steps(b.manifests)
+        b.changed = releases.changed_in(b.steps)
+        b.since = releases.verdict_since(b.manifests)
         if b.older:
-            changed = releases.changed_in(b.manifests)
             log.info(f"memos: compared with {', '.join(m['torch'] for m in b.older)}: "
-                     f"{len(changed)} examples changed at some release")
+                     f"{len(b.changed)} examples changed at some release")
 
     @event_priority(-110)  # after static-i18n's on_files (-100), which gives this language's pages their URLs
     def _notebook_pages(self, files, config):
@@ -356,21 +362,18 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             result = b.results[d.arg]
             if result.status == "error":
                 return render.error(self._failure(d.arg), result.output, lang)
-            changed = [(r, self._diff_link(r, d.arg, lang, page.url)) for r in self._changed_in().get(d.arg, [])]
+            changed = [(r, self._diff_link(r, d.arg, lang, page.url)) for r in b.changed.get(d.arg, [])]
             return render.output(b.site.snippets[d.arg], result, lang, history.changed_in(changed, lang))
         if d.kind == "claim":
             since = ""
             if len(b.manifests) > 1:
-                value, release = releases.verdict_since(b.manifests)[d.arg]
+                value, release = b.since[d.arg]
                 since = history.since(value, release, b.manifests[0]["release"], lang)
             return render.claim(d.arg, b.site.words(d.arg, lang), b.verdicts.get(d.arg), lang, self._torch(), since)
         if d.kind == "matrix":
             return self._matrix(page.url, lang, config.nav)
         rows = [(*row, b.verdicts.get(row[0])) for row in b.site.claim_rows(site.nav_order(config.nav), lang, page.url)]
         return render.claims_table(rows, self._torch(), lang)
-
-    def _changed_in(self) -> dict[str, list[str]]:
-        return releases.changed_in(self.build.manifests)
 
     @staticmethod
     def _diff_link(release: str, snippet: str, lang: str, here: str) -> str:
@@ -386,7 +389,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         release_links = {m["release"]: site.relative(
             site.url("", lang) if m["release"] == current else f"../{m['release']}/{site.url('', lang)}", here)
             for m in b.manifests}
-        diff_links = {(r, n): self._diff_link(r, n, lang, here) for n, rs in self._changed_in().items() for r in rs}
+        diff_links = {(r, n): self._diff_link(r, n, lang, here) for n, rs in b.changed.items() for r in rs}
         return history.matrix(b.manifests, releases.verdicts(b.manifests), words, claim_links, example_links,
                               release_links, diff_links, lang)
 
@@ -474,7 +477,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         b = self._results()
         examples = {n: site.relative(f"{site.url('', lang)}{page}#{anchor}", here)
                     for n, (page, anchor) in ((n, b.site.example(n)) for n in b.site.snippets)}
-        return history.changes(releases.steps(b.manifests), examples, site_url, lang)
+        return history.changes(b.steps, examples, site_url, lang)
 
     def _torch(self) -> str:
         """The torch release that ran this build's snippets (as its outputs are stamped)."""

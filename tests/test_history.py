@@ -41,7 +41,7 @@ def test_a_build_alone_says_where_the_comparison_is():
 
 
 def test_matrix_cells():
-    links = {(r, n): f"#{r}-{n}" for n, rs in releases.changed_in(MANIFESTS).items() for r in rs}
+    links = {(r, n): f"#{r}-{n}" for n, rs in releases.changed_in(releases.steps(MANIFESTS)).items() for r in rs}
     html = history.matrix(MANIFESTS, releases.verdicts(MANIFESTS), {"c": "words"}, {"c": "#claim-c"},
                           {"a.py": "#run-a"}, {m["release"]: f"/{m['release']}/" for m in MANIFESTS}, links, "en")
     soup = BeautifulSoup(html, "html.parser")

@@ -293,7 +293,7 @@ def test_steps_newest_first_each_against_the_release_before():
 
 
 def test_changed_in_lists_the_releases_where_an_output_differs_from_the_one_before():
-    assert releases.changed_in(sixteen_like()) == {"p/x.py": ["2.0", "2.14"], "p/y.py": ["2.13"]}
+    assert releases.changed_in(releases.steps(sixteen_like())) == {"p/x.py": ["2.0", "2.14"], "p/y.py": ["2.13"]}
 
 
 def test_claim_matrix_and_since_which_release():

@@ -163,11 +163,12 @@ def steps(manifests: list[dict]) -> list[Step]:
     return found[::-1]
 
 
-def changed_in(manifests: list[dict]) -> dict[str, list[str]]:
+def changed_in(stepped: list[Step]) -> dict[str, list[str]]:
     """Snippet -> the releases where its output (or whether it runs) differs from the release before, oldest
-    first ("output changed in 2.0, 2.14"); snippets that never changed are left out."""
+    first ("output changed in 2.0, 2.14"); snippets that never changed are left out. From `steps`, which a
+    build computes once: it compares every snippet of every release."""
     found: dict[str, list[str]] = {}
-    for step in reversed(steps(manifests)):
+    for step in reversed(stepped):
         for d in step.changes:
             found.setdefault(d.snippet, []).append(step.newer["release"])
     return found

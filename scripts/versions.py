@@ -6,7 +6,7 @@ and the other packages of requirements.txt, kept outside the repository (MEMOS_V
 from one shared cache (UV_CACHE_DIR, by default ~/.cache/pytorch-memos/uv) whose files it hard-links into every
 environment: sixteen CUDA builds of torch share every file they have in common. They share more than pip would
 give them (`cuda_libraries`): the snippets run on the CPU, so a CUDA build only loads its CUDA libraries, and
-every release gets the newest of each library, of its own major version, that any listed release pins; Triton,
+every release gets the newest of each library, of its own ABI version, that any listed release pins; Triton,
 which compiles GPU kernels only, is not installed. Beside each environment, a record of its versions
 (engine/interpreter.py) lets the build key the cache without starting it.
 
@@ -75,17 +75,19 @@ class Release:
         """The requirements its environment and record were made from."""
         return VENVS / f"torch-{self.torch}.requirements"
 
-    def requirements(self, listed: list[Release]) -> str:
-        """requirements.txt with this release's torch and pins instead of its own, then what uv is told to
-        install instead of torch's own pins, then what it leaves out. Not this project: the engine is imported
-        from the checkout that builds (runner.Server), so one environment serves every clone."""
+    def inputs(self, listed: list[Release]) -> dict[str, str]:
+        """The files uv makes its environment from: requirements.txt with this release's torch and pins
+        instead of its own; the CUDA libraries it installs instead of torch's own pins; what it leaves out.
+        Not this project: the engine is imported from the checkout that builds (runner.Server), so one
+        environment serves every clone."""
         site = [r for r in _requirement_lines(ROOT / "requirements.txt") if _project(r) not in PER_RELEASE]
-        return "\n".join([f"torch=={self.torch}", *self.extras, *site, "# overrides",
-                          *cuda_libraries(self, listed), "# excludes", *NOT_INSTALLED]) + "\n"
+        parts = {"requirements": [f"torch=={self.torch}", *self.extras, *site],
+                 "overrides": cuda_libraries(self, listed), "excludes": list(NOT_INSTALLED)}
+        return {name: "".join(f"{line}\n" for line in lines) for name, lines in parts.items()}
 
     def recorded(self, listed: list[Release]) -> bool:
         return (self.record.exists() and self.installed.exists()
-                and self.installed.read_text() == self.requirements(listed))
+                and self.installed.read_text() == _one_text(self.inputs(listed)))
 
     def pins(self) -> dict[str, str]:
         """What torch itself requires, resolved (`uv pip compile`): fixed for a release, so resolved once and
@@ -168,17 +170,14 @@ def _uv_env() -> dict:
 def ensure_venv(release: Release, listed: list[Release]) -> Path:
     """The release's environment, created or updated only when its requirements changed, and its record."""
     python = release.venv / "bin" / "python"
-    wanted = release.requirements(listed)
     if release.recorded(listed) and python.exists():
         return release.venv
     _run([_uv(), "venv", "--quiet", "--allow-existing", "--python", sys.executable, str(release.venv)],
          env=_uv_env())
-    head, _, rest = wanted.partition("# overrides\n")
-    replaced, _, left_out = rest.partition("# excludes\n")
-    files = {}
-    for part, text in (("requirements", head), ("overrides", replaced), ("excludes", left_out), ("locked", "")):
-        files[part] = release.venv / f"{part}.txt"
-        files[part].write_text(text)
+    inputs = release.inputs(listed)
+    files = {name: release.venv / f"{name}.txt" for name in (*inputs, "locked")}
+    for name, text in inputs.items():
+        files[name].write_text(text)
     _run([_uv(), "pip", "compile", "--quiet", "--no-header", "--python", str(python), *pip_sources(),
           "--overrides", files["overrides"], "--excludes", files["excludes"], "--output-file", files["locked"],
           files["requirements"]], env=_uv_env())
@@ -187,8 +186,13 @@ def ensure_venv(release: Release, listed: list[Release]) -> Path:
     _run([_uv(), "pip", "sync", "--quiet", "--python", str(python), "--link-mode", "hardlink", *pip_sources(),
           files["locked"]], env=_uv_env())
     _run([python, "-m", "mkdocs_memos.engine.interpreter", release.record])
-    release.installed.write_text(wanted)
+    release.installed.write_text(_one_text(inputs))
     return release.venv
+
+
+def _one_text(inputs: dict[str, str]) -> str:
+    """The record of what an environment was made from (`Release.installed`): each input file, named."""
+    return "".join(f"# {name}.txt\n{text}" for name, text in inputs.items())
 
 
 def needs_environment(release: Release, listed: list[Release]) -> bool:

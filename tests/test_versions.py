@@ -329,5 +329,5 @@ def test_releases_share_the_newest_cuda_library_of_their_major_version(monkeypat
                       "2.8.0": ["nvidia-cudnn-cu12==9.10.2.21", "nvidia-cublas-cu12==12.8.4.1",
                                 "nvidia-cusparselt-cu12==0.7.1"],
                       "2.13.0": []}
-    overrides, excludes = listed[1].requirements(listed).split("# overrides\n")[1].split("# excludes\n")
-    assert overrides.split() == shared["2.4.1"] and excludes.split() == ["triton"]
+    inputs = listed[1].inputs(listed)
+    assert inputs["overrides"].split() == shared["2.4.1"] and inputs["excludes"].split() == ["triton"]

@@ -29,6 +29,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,9 @@ from mkdocs_memos.engine import anchors, claims, directives, history, notebook, 
 from mkdocs_memos.engine.interpreter import Interpreter
 
 log = logging.getLogger("mkdocs.plugins.memos")
+# Before MkDocs imports mkdocs-jupyter's plugin, listed after this one: a build that converts no notebook does
+# not import nbconvert.
+shims.defer_notebook_converters()
 PLACEHOLDER = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
 
 
@@ -107,7 +111,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
 
     def on_startup(self, command, dirty):
         self.serving = command == "serve"
-        self.templates.compile_notebook_templates_once()
+        shims.when_imported("mkdocs_jupyter.convert", self.templates.compile_notebook_templates_once)
         shims.quiet_jupyter()
 
     def on_shutdown(self):
@@ -152,6 +156,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     def on_serve(self, server, config, builder):
         server.watch(self.config.snippets)  # not under docs/: an edited snippet rebuilds its pages too
         self.runner.server()  # import torch now, not at the first edit
+        threading.Thread(target=shims.import_deferred, daemon=True).start()  # and nbconvert, for its notebook
         return server
 
     def on_pre_build(self, config):

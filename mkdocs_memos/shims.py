@@ -7,9 +7,13 @@ no longer needed is removed instead of carried.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import re
+import sys
+import threading
+import types
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -19,6 +23,11 @@ from mkdocs_memos import site
 # mike 2.2.0 tells the build which release it deploys through this variable, and reads it in its on_config.
 MIKE_RELEASE_VARIABLE = "MIKE_DOCS_VERSION"
 
+# mkdocs-jupyter 0.26.3's plugin module imports jupytext, and nbconvert through its `convert` module, when MkDocs
+# loads the plugin: about 1 s of every build's start-up (nbconvert's command-line class instantiates every
+# exporter to list them in its help), although a build finds every notebook in mkdocs-jupyter's cache and
+# converts none. They stand in sys.modules until the plugin first uses them (`defer_notebook_converters`).
+NOTEBOOK_CONVERTERS = ("jupytext", "mkdocs_jupyter.convert")
 # static-i18n 1.3.1 makes each page's `<link rel="alternate" hreflang>` point at that page in the other
 # language, and Material fetches `sitemap.xml` next to each of them: a 404 on every page view. The sitemap
 # already carries the same hreflang alternates for search engines, and memos.js does the language switching.
@@ -26,6 +35,56 @@ HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^
 # static-i18n 1.3.1 writes the home pages' language links root-relative (`/pytorch-memos/en/`): they break
 # wherever the site is served under another path (a local server, mike's release folders).
 LANGUAGE_LINK = re.compile(r'(<a href=")(/[^"]*)(" hreflang=)')
+
+
+class Deferred(types.ModuleType):
+    """Stands in sys.modules for a module that is not imported yet, and imports it when one of its attributes is
+    first read (LazyLoader cannot: Python 3.11's `import` statement reads `__spec__`, which loads a lazy module).
+    Its own attributes are prefixed so as not to hide the module's."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self._memos_then: list = []  # called once the module is imported (`when_imported`)
+        self._memos_lock = threading.Lock()  # `mkdocs serve` imports it in the background (`import_deferred`)
+
+    def __getattr__(self, attr: str):  # only for what the stand-in lacks: every attribute of the module
+        return getattr(self._memos_import(), attr)
+
+    def _memos_import(self) -> types.ModuleType:
+        with self._memos_lock:  # a rebuild needing the module waits for a background import to finish
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            module = importlib.import_module(self.__name__)
+            then, self._memos_then = self._memos_then, []
+            for call in then:
+                call()
+        return module
+
+
+def defer_notebook_converters() -> None:
+    """Put a stand-in for each of NOTEBOOK_CONVERTERS not imported yet. Called as the memos plugin's module is
+    imported, which must come before mkdocs-jupyter's: mkdocs.yml lists memos before it."""
+    for name in NOTEBOOK_CONVERTERS:
+        if name not in sys.modules:
+            sys.modules[name] = Deferred(name)
+
+
+def when_imported(name: str, then) -> None:
+    """Call `then` once the module `name` is imported: now, or when its stand-in imports it."""
+    module = sys.modules.get(name)
+    if isinstance(module, Deferred):
+        module._memos_then.append(then)
+    else:
+        then()
+
+
+def import_deferred() -> None:
+    """Import now the modules still deferred: `mkdocs serve` does it in the background once it serves, so that
+    the first edit, whose notebook mkdocs-jupyter converts, does not wait for them."""
+    for name in NOTEBOOK_CONVERTERS:
+        module = sys.modules.get(name)
+        if isinstance(module, Deferred):
+            module._memos_import()
 
 
 def mike_release() -> str | None:

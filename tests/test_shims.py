@@ -7,7 +7,11 @@ shim doing its job. No MkDocs build: the plugins' own event methods are called.
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -172,3 +176,41 @@ def test_search_rewrites_the_html_of_pages_it_leaves_out_so_notebook_html_is_put
     search.on_page_context({}, page=page, config=None, nav=None)
     shims.content_back(page, kept)
     assert page.content == html and not kept
+
+
+def imported_after(code: str) -> dict:
+    """Which of the notebook converters' modules a fresh interpreter holds after running `code` (a stand-in,
+    the module, or nothing), and what it printed."""
+    probe = code + "\nimport sys, json\nprint(json.dumps({m: type(sys.modules.get(m)).__name__ for m in " \
+                   "('nbconvert', 'jupytext', 'mkdocs_jupyter.convert')}))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    *printed, found = done.stdout.splitlines()
+    return {**json.loads(found), "printed": printed}
+
+
+def test_importing_mkdocs_jupyters_plugin_imports_nbconvert_and_jupytext():
+    found = imported_after("import mkdocs_jupyter.plugin")
+    assert found == {"nbconvert": "module", "jupytext": "module", "mkdocs_jupyter.convert": "module", "printed": []}
+
+
+def test_notebook_converters_are_imported_when_first_used(tmp_path):
+    notebook = tmp_path / "n.ipynb"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Title"}],
+                                    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    loaded = "import mkdocs_memos.plugin, mkdocs_jupyter.plugin\n"
+    assert imported_after(loaded) == {"nbconvert": "NoneType", "jupytext": "Deferred",
+                                      "mkdocs_jupyter.convert": "Deferred", "printed": []}
+    # Converting a notebook imports its converter (not jupytext, which it does not use), and what waited for it
+    # (the compiled templates' cache) is called before the conversion.
+    used = loaded + (
+        "from mkdocs_memos import shims\n"
+        "shims.when_imported('mkdocs_jupyter.convert', lambda: print('then'))\n"
+        f"html = mkdocs_jupyter.plugin.convert.nb2html({str(notebook)!r})\n"
+        "print('converted' if 'Title' in html else html)\n"
+    )
+    assert imported_after(used) == {"nbconvert": "module", "jupytext": "Deferred", "mkdocs_jupyter.convert": "module",
+                                    "printed": ["then", "converted"]}
+    # `mkdocs serve` imports both at once.
+    served = imported_after(loaded + "from mkdocs_memos import shims\nshims.import_deferred()")
+    assert served == {"nbconvert": "module", "jupytext": "module", "mkdocs_jupyter.convert": "module", "printed": []}

@@ -33,7 +33,6 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -144,6 +143,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         jupyter_cache = Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter" / self._release()
         shims.jupyter_cache_per_language(config, jupyter_cache)
         shims.version_selector_only_under_mike(config, shims.mike_release())
+        shims.theme_files_without_dot_folders(config.theme)
         self.site_dir = config.site_dir
         if self.notebook_dir is None:
             # mkdocs-jupyter reads and copies notebooks as files on disk; they are not written into docs/,
@@ -155,6 +155,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
 
     def on_serve(self, server, config, builder):
         server.watch(self.config.snippets)  # not under docs/: an edited snippet rebuilds its pages too
+        shims.serve_polling_interval(server, 0.05)
         self.runner.server()  # import torch now, not at the first edit
         threading.Thread(target=shims.import_deferred, daemon=True).start()  # and nbconvert, for its notebook
         return server
@@ -268,7 +269,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             page_id = b.site.page_id(source.stem)
             path = Path(self.notebook_dir.name, page.file.src_uri)
             if self.written.changed(path, (inputs, page_id)):  # else mkdocs-jupyter's cache has its HTML
-                nbformat.write(notebook.build(*inputs, page_id=page_id), path)
+                notebook.write(notebook.build(*inputs, page_id=page_id), path)
         elif self.serving:
             self.renders.reuse(page, config, files)
         return page

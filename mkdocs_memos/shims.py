@@ -18,6 +18,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
+import jinja2
+
 from mkdocs_memos import site
 
 # mike 2.2.0 tells the build which release it deploys through this variable, and reads it in its on_config.
@@ -85,6 +87,51 @@ def import_deferred() -> None:
         module = sys.modules.get(name)
         if isinstance(module, Deferred):
             module._memos_import()
+
+
+def serve_polling_interval(server, seconds: float) -> None:
+    """MkDocs 1.6.1's `serve` looks for changed files every 0.5 s (LiveReloadServer's `polling_interval`, which
+    `mkdocs serve` does not let one set): a save waited a quarter of a second on average before its rebuild
+    began. Polling the watched folders (docs/, snippets/: some hundred files) more often costs a few ms each
+    time. The folders watched so far are watched again by an observer with the shorter interval."""
+    watched = dict(server._watched_paths)  # path -> how many asked for it
+    for path, times in watched.items():
+        for _ in range(times):
+            server.unwatch(path)
+    server.observer = type(server.observer)(timeout=seconds)
+    for path, times in watched.items():
+        for _ in range(times):
+            server.watch(path)
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Lists a theme's files without descending into folders whose names start with a dot."""
+
+    def list_templates(self) -> list[str]:
+        found = set()
+        for root in self.searchpath:
+            for folder, subfolders, names in os.walk(root, followlinks=self.followlinks):
+                subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+                found.update(Path(folder, name).relative_to(root).as_posix() for name in names)
+        return sorted(found)
+
+
+def theme_files_without_dot_folders(theme) -> None:
+    """MkDocs 1.6.1 lists every file of the theme to find the static files it copies, then drops by name those
+    under a folder starting with a dot (`.*`, `*/.*`): Material 9.8.1's 14,348 icons (.icons/), walked and
+    matched against its patterns by each language's build, some 0.3 s a build. Not listed at all, they are
+    dropped just the same; templates still load them (`{% include ".icons/..." %}`)."""
+    if getattr(theme.get_env, "dotless", False):  # static-i18n runs on_config again for each language
+        return
+    get_env = theme.get_env
+
+    def env() -> jinja2.Environment:
+        made = get_env()
+        made.loader = ThemeLoader(theme.dirs)  # before any template is loaded through the one it replaces
+        return made
+
+    env.dotless = True
+    theme.get_env = env
 
 
 def mike_release() -> str | None:

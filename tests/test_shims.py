@@ -214,3 +214,65 @@ def test_notebook_converters_are_imported_when_first_used(tmp_path):
     # `mkdocs serve` imports both at once.
     served = imported_after(loaded + "from mkdocs_memos import shims\nshims.import_deferred()")
     assert served == {"nbconvert": "module", "jupytext": "module", "mkdocs_jupyter.convert": "module", "printed": []}
+
+
+def theme_files(config) -> list[str]:
+    """The theme's files MkDocs 1.6.1 copies into the site, as its build collects them."""
+    files = Files([])
+    files.add_files_from_theme(config.theme.get_env(), config)
+    return sorted(f.src_uri for f in files)
+
+
+def test_mkdocs_lists_materials_icons_only_to_drop_them():
+    config = mkdocs_config(theme={"name": "material"})
+    assert sum(name.startswith(".icons/") for name in config.theme.get_env().list_templates()) > 10_000
+    assert not any(".icons" in name for name in theme_files(config))
+
+
+def test_theme_files_are_the_same_without_listing_dot_folders():
+    config = mkdocs_config(theme={"name": "material"})
+    before = theme_files(config)
+    for _ in range(2):  # each language's pass of on_config
+        shims.theme_files_without_dot_folders(config.theme)
+    env = config.theme.get_env()
+    assert not any(name.startswith(".") for name in env.list_templates())
+    assert before and theme_files(config) == before
+    assert "<svg" in env.get_template(".icons/material/weather-night.svg").render()  # templates still include them
+
+
+def live_reload_server(root):
+    from mkdocs.livereload import LiveReloadServer
+
+    return LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(root))
+
+
+def test_mkdocs_serve_polls_for_changes_every_half_second(tmp_path):
+    from watchdog.observers.polling import PollingObserver
+
+    server = live_reload_server(tmp_path)
+    assert isinstance(server.observer, PollingObserver) and server.observer.timeout == 0.5
+    server.server_close()
+
+
+def test_serve_polls_more_often_and_still_sees_every_watched_folder(tmp_path):
+    server = live_reload_server(tmp_path)
+    folders = [tmp_path / "docs", tmp_path / "snippets"]
+    for folder in folders:
+        folder.mkdir()
+        server.watch(str(folder))
+    server.watch(str(folders[0]))  # asked twice: unwatched once, it stays watched
+    shims.serve_polling_interval(server, 0.05)
+    assert server.observer.timeout == 0.05
+    server.unwatch(str(folders[0]))
+    server.observer.start()
+    try:
+        for folder in folders:
+            with server._rebuild_cond:
+                server._want_rebuild = False
+            (folder / "edited.md").write_text("new\n")
+            with server._rebuild_cond:
+                assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=30), folder
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()

@@ -48,7 +48,8 @@ log = logging.getLogger("mkdocs.plugins.memos")
 # Before MkDocs imports mkdocs-jupyter's plugin, listed after this one: a build that converts no notebook does
 # not import nbconvert.
 shims.defer_notebook_converters()
-PLACEHOLDER = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
+# Not `(?:<p>)?@@…`: a pattern that may start anywhere is tried at every character of every page (5x slower).
+PLACEHOLDER = re.compile(r"<p>@@memo-output-(\d+)@@</p>|@@memo-output-(\d+)@@")
 
 
 class MemosConfig(base.Config):
@@ -104,6 +105,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         # Kept across `mkdocs serve` rebuilds: what an edit leaves unchanged is not made again.
         self.templates = incremental.Templates()
         self.renders = incremental.Renders()
+        self.pages = incremental.Pages()
         self.written = incremental.Written()
         self.search_entries = incremental.SearchEntries()
         self.aside: dict = {}  # notebook src -> its HTML, while the search plugin runs (shims.content_aside)
@@ -400,6 +402,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         env.bytecode_cache = self.templates
         if self.serving:
             self.search_entries.install(config.plugins.get("material/search"))
+            self.pages.install(env, config)
         b = self._results()
         new, b.reported = b.failures[b.reported:], len(b.failures)
         if new and not self.serving:
@@ -412,7 +415,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     def _page_context(self, context, page, config, nav):
         blocks = self.language.blocks.pop(page.file.src_uri, [])
         if blocks:  # a notebook page is megabytes of HTML: not worth a scan for placeholders it cannot hold
-            page.content = PLACEHOLDER.sub(lambda m: blocks[int(m[1])](), page.content)
+            page.content = PLACEHOLDER.sub(lambda m: blocks[int(m[1] or m[2])](), page.content)
         source = self.build.site.pages.get(page.file.src_uri)
         if source is not None:  # checked complete: outputs and claims carry ids too
             problems = self.build.ids.problems(source, page.content, config.theme["language"])
@@ -459,9 +462,10 @@ class MemosPlugin(BasePlugin[MemosConfig]):
 
     def on_post_build(self, config):
         if self.serving:  # what this rebuild made again, for the contributor watching it (and tests)
-            pages, notebooks = self.renders.done(), self.written.done()
+            pages, notebooks, rendered = self.renders.done(), self.written.done(), self.pages.done()
             log.info(f"memos: converted {len(pages)} pages ({', '.join(pages)}) and wrote {len(notebooks)} notebooks "
-                     f"({', '.join(str(p.relative_to(self.notebook_dir.name)) for p in notebooks)})")
+                     f"({', '.join(str(p.relative_to(self.notebook_dir.name)) for p in notebooks)}); rendered "
+                     f"{len(rendered)} pages ({', '.join(rendered)})")
         b = self._results()
         with open(Path(config.site_dir) / releases.MANIFEST, "w", encoding="utf-8") as f:
             json.dump(b.manifest, f, ensure_ascii=False, indent=1)

@@ -40,7 +40,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from packaging.version import Version
 
-from mkdocs_memos import incremental, shims, site
+from mkdocs_memos import conversions, incremental, shims, site
 from mkdocs_memos.engine import anchors, claims, directives, history, notebook, releases, render, runner, translations
 from mkdocs_memos.engine.interpreter import Interpreter
 
@@ -83,6 +83,7 @@ class Build:
     older: list = field(default_factory=list)  # manifests of older deployed releases, newest first
     manifests: list = field(default_factory=list)  # the older ones and this build's, oldest first
     ids: site.IdCheck = field(default_factory=site.IdCheck)
+    converted_ahead: bool = False  # the notebooks the results changed are written and handed to the worker
 
 
 @dataclass
@@ -108,6 +109,8 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         self.pages = incremental.Pages()
         self.written = incremental.Written()
         self.search_entries = incremental.SearchEntries()
+        self.conversions = conversions.Conversions()  # started by on_serve
+        self.jupyter_cache: Path | None = None  # mkdocs-jupyter's cache, a folder per language in it
         self.aside: dict = {}  # notebook src -> its HTML, while the search plugin runs (shims.content_aside)
 
     def on_startup(self, command, dirty):
@@ -116,6 +119,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         shims.quiet_jupyter()
 
     def on_shutdown(self):
+        self.conversions.close()
         if self.runner is not None:
             self.runner.close()
         if self.notebook_dir is not None:
@@ -142,8 +146,8 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             except ValueError as e:  # a record that is not one: say which file
                 raise PluginError(str(e)) from None
             self.runner = runner.Runner(Path(self.config.cache), jobs, _progress, interpreter)
-        jupyter_cache = Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter" / self._release()
-        shims.jupyter_cache_per_language(config, jupyter_cache)
+        self.jupyter_cache = Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter" / self._release()
+        shims.jupyter_cache_per_language(config, self.jupyter_cache)
         shims.version_selector_only_under_mike(config, shims.mike_release())
         shims.theme_files_without_dot_folders(config.theme)
         self.site_dir = config.site_dir
@@ -160,6 +164,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         shims.serve_polling_interval(server, 0.05)
         self.runner.server()  # import torch now, not at the first edit
         threading.Thread(target=shims.import_deferred, daemon=True).start()  # and nbconvert, for its notebook
+        self.conversions.start()
         return server
 
     def on_pre_build(self, config):
@@ -260,21 +265,51 @@ class MemosPlugin(BasePlugin[MemosConfig]):
 
     @event_priority(50)  # before mkdocs-jupyter's, which reads the notebook
     def on_pre_page(self, page, config, files):
+        if self.serving:
+            self._convert_ahead(config)
         if page.file.src_uri in self.language.notebooks:
-            b = self._results()
             source, lang = self.language.notebooks.pop(page.file.src_uri)
-            body = "\n".join(self._bind(source, lang)[0]) + "\n"
-            runs = [d.arg for d in source.directives if d.kind == "run"]
-            inputs = (source.title, body, lang, Version(self.runner.torch).public,
-                      {n: b.site.snippets[n] for n in runs if n in b.site.snippets},
-                      {n: dataclasses.replace(b.results[n], seconds=0, cached=False) for n in runs if n in b.results})
-            page_id = b.site.page_id(source.stem)
             path = Path(self.notebook_dir.name, page.file.src_uri)
-            if self.written.changed(path, (inputs, page_id)):  # else mkdocs-jupyter's cache has its HTML
-                notebook.write(notebook.build(*inputs, page_id=page_id), path)
+            self.conversions.wait(path)  # its conversion in mkdocs-jupyter's cache, the file no longer read
+            self._write_notebook(path, source, lang)  # if unchanged, mkdocs-jupyter's cache has its HTML
         elif self.serving:
             self.renders.reuse(page, config, files)
         return page
+
+    def _write_notebook(self, path: Path, source: site.Page, lang: str) -> bool:
+        """Write the notebook of `source` in `lang` at `path`, unless it holds that notebook already."""
+        b = self._results()
+        body = "\n".join(self._bind(source, lang)[0]) + "\n"
+        runs = [d.arg for d in source.directives if d.kind == "run"]
+        inputs = (source.title, body, lang, Version(self.runner.torch).public,
+                  {n: b.site.snippets[n] for n in runs if n in b.site.snippets},
+                  {n: dataclasses.replace(b.results[n], seconds=0, cached=False) for n in runs if n in b.results})
+        page_id = b.site.page_id(source.stem)
+        if not self.written.changed(path, (inputs, page_id)):
+            return False
+        notebook.write(notebook.build(*inputs, page_id=page_id), path)
+        return True
+
+    def _convert_ahead(self, config) -> None:
+        """Once the snippets' results are in (checked at each page, not waited for): write the notebooks they
+        changed, of every language, and hand them to the worker (conversions.py), which converts them while
+        this build goes on. The notebooks are those `_notebook_pages` adds; one it adds otherwise is simply
+        written and converted when its page is rendered."""
+        b = self.build
+        if b.converted_ahead or (b.batch is not None and not b.batch.ready()) or "mkdocs-jupyter" not in config.plugins:
+            return
+        b.converted_ahead = True
+        i18n = config.plugins["i18n"]
+        options = dict(config.plugins["mkdocs-jupyter"].config)
+        for korean in [p for p in b.site.pages.values() if p.lang == site.DEFAULT_LANGUAGE]:
+            for lang in i18n.build_languages:
+                source = b.site.page(korean.stem, lang)
+                if not any(d.kind == "run" for d in source.directives):
+                    continue
+                path = Path(self.notebook_dir.name, shims.i18n_folder(i18n, lang) + f"notebooks/{korean.stem or 'index'}.ipynb")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if self._write_notebook(path, source, lang):
+                    self.conversions.submit(path, {**options, "cache_dir": str(shims.jupyter_cache_dir(self.jupyter_cache, lang))})
 
     def on_page_markdown(self, markdown, page, config, files):
         src = page.file.src_uri

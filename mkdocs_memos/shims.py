@@ -165,7 +165,11 @@ def jupyter_cache_per_language(config, cache_root: Path) -> None:
     static-i18n builds each language separately, so with one folder each language evicted the other's."""
     if "mkdocs-jupyter" in config.plugins:
         jupyter = config.plugins["mkdocs-jupyter"].config
-        jupyter["cache_dir"] = str(cache_root / config.theme["language"])
+        jupyter["cache_dir"] = str(jupyter_cache_dir(cache_root, config.theme["language"]))
+
+
+def jupyter_cache_dir(cache_root: Path, lang: str) -> Path:
+    return cache_root / lang
 
 
 def quiet_jupyter() -> None:

@@ -117,7 +117,7 @@ def test_a_new_title_renders_every_page_again_with_it_in_the_navigation(served, 
     wait_for(f"{base}{MOUNT}/matmul/", "memo-output")
     page = project / "docs" / "nn-vs-f.en.md"
     text = page.read_text()
-    title = re.search(r"^# (.+?)(\s*\{.*\})?$", text, re.M)
+    title = re.search(r"^# (.+?)(\s*\{.*\})?$", text, re.MULTILINE)
     page.write_text(text.replace(title[0], f"# Renamed while serving{title[2] or ''}", 1))
     # The navigation of the other pages of that language, kept from the last build until now, shows it.
     body = wait_for(f"{base}{MOUNT}/en/matmul/", "Renamed while serving")

@@ -154,8 +154,8 @@ class Pages:
         env.memos_pages = self
         # The configuration as the templates see it (static-i18n changes `extra` for each page: read at render),
         # and the theme's own templates (custom_dir; the installed theme does not change under serve).
-        overrides = Path(config.theme.custom_dir or "")
-        templates = sorted((str(f), f.read_bytes()) for f in overrides.rglob("*") if f.is_file()) if overrides.parts else []
+        custom = config.theme.custom_dir
+        templates = sorted((str(f), f.read_bytes()) for f in Path(custom).rglob("*") if f.is_file()) if custom else []
         fields = {k: config[k] for k in ("site_name", "site_url", "site_description", "site_author", "repo_url",
                                          "repo_name", "edit_uri", "copyright", "extra_css", "extra_javascript")}
         self.build = _digest(repr(fields), repr(config.theme), repr(templates))

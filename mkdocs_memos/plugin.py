@@ -11,8 +11,9 @@ as a page that mkdocs-jupyter renders. Each build writes a manifest of its outpu
 (engine/releases.py) and, given `compare_with`, compares them with the older releases deployed there.
 
 The events, in the order MkDocs calls them: on_startup (once: the plugin instance is kept across `mkdocs
-serve` rebuilds, and with it the snippet server); on_config; on_pre_build (scan, start the batch); on_files
-(notebook pages, redirects); for each page on_pre_page (its notebook), on_page_markdown (placeholders),
+serve` rebuilds, and with it the snippet server); on_serve (once: the notebook worker, conversions.py); on_config;
+on_pre_build (scan, start the batch); on_files (notebook pages, redirects); for each page on_pre_page (its
+notebook; under serve, once the results are in, the changed notebooks to the worker), on_page_markdown (placeholders),
 on_page_content (notebook links); on_env (wait for the results; failures stop the build here); for each page
 on_page_context (fill the placeholders, check the ids) and on_post_page (relative language links);
 on_post_build (the manifest); on_build_error (empty the site); on_shutdown.
@@ -29,7 +30,6 @@ import re
 import shutil
 import sys
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,8 +163,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         server.watch(self.config.snippets)  # not under docs/: an edited snippet rebuilds its pages too
         shims.serve_polling_interval(server, 0.05)
         self.runner.server()  # import torch now, not at the first edit
-        threading.Thread(target=shims.import_deferred, daemon=True).start()  # and nbconvert, for its notebook
-        self.conversions.start()
+        self.conversions.start()  # and the worker that converts notebooks (it imports nbconvert now)
         return server
 
     def on_pre_build(self, config):
@@ -306,10 +305,12 @@ class MemosPlugin(BasePlugin[MemosConfig]):
                 source = b.site.page(korean.stem, lang)
                 if not any(d.kind == "run" for d in source.directives):
                     continue
-                path = Path(self.notebook_dir.name, shims.i18n_folder(i18n, lang) + f"notebooks/{korean.stem or 'index'}.ipynb")
+                src = shims.i18n_folder(i18n, lang) + f"notebooks/{korean.stem or 'index'}.ipynb"  # as on_files
+                path = Path(self.notebook_dir.name, src)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if self._write_notebook(path, source, lang):
-                    self.conversions.submit(path, {**options, "cache_dir": str(shims.jupyter_cache_dir(self.jupyter_cache, lang))})
+                    cache = shims.jupyter_cache_dir(self.jupyter_cache, lang)
+                    self.conversions.submit(path, {**options, "cache_dir": str(cache)})
 
     def on_page_markdown(self, markdown, page, config, files):
         src = page.file.src_uri

@@ -12,7 +12,6 @@ import logging
 import os
 import re
 import sys
-import threading
 import types
 from pathlib import Path
 from types import SimpleNamespace
@@ -47,19 +46,17 @@ class Deferred(types.ModuleType):
     def __init__(self, name: str):
         super().__init__(name)
         self._memos_then: list = []  # called once the module is imported (`when_imported`)
-        self._memos_lock = threading.Lock()  # `mkdocs serve` imports it in the background (`import_deferred`)
 
     def __getattr__(self, attr: str):  # only for what the stand-in lacks: every attribute of the module
         return getattr(self._memos_import(), attr)
 
     def _memos_import(self) -> types.ModuleType:
-        with self._memos_lock:  # a rebuild needing the module waits for a background import to finish
-            if sys.modules.get(self.__name__) is self:
-                del sys.modules[self.__name__]
-            module = importlib.import_module(self.__name__)
-            then, self._memos_then = self._memos_then, []
-            for call in then:
-                call()
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        module = importlib.import_module(self.__name__)
+        then, self._memos_then = self._memos_then, []
+        for call in then:
+            call()
         return module
 
 
@@ -78,15 +75,6 @@ def when_imported(name: str, then) -> None:
         module._memos_then.append(then)
     else:
         then()
-
-
-def import_deferred() -> None:
-    """Import now the modules still deferred: `mkdocs serve` does it in the background once it serves, so that
-    the first edit, whose notebook mkdocs-jupyter converts, does not wait for them."""
-    for name in NOTEBOOK_CONVERTERS:
-        module = sys.modules.get(name)
-        if isinstance(module, Deferred):
-            module._memos_import()
 
 
 def serve_polling_interval(server, seconds: float) -> None:

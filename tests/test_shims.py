@@ -211,9 +211,6 @@ def test_notebook_converters_are_imported_when_first_used(tmp_path):
     )
     assert imported_after(used) == {"nbconvert": "module", "jupytext": "Deferred", "mkdocs_jupyter.convert": "module",
                                     "printed": ["then", "converted"]}
-    # `mkdocs serve` imports both at once.
-    served = imported_after(loaded + "from mkdocs_memos import shims\nshims.import_deferred()")
-    assert served == {"nbconvert": "module", "jupytext": "module", "mkdocs_jupyter.convert": "module", "printed": []}
 
 
 def theme_files(config) -> list[str]:

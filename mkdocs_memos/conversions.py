@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -57,7 +59,16 @@ class Conversions:
 
 
 def _ready() -> None:
-    """In the worker: nbconvert imported, and its templates compiled once (incremental.Templates)."""
+    """In the worker: nbconvert imported, and its templates compiled once (incremental.Templates). It ends with
+    the serving process: one stopped by a signal (SIGTERM, as tests stop it) runs no on_shutdown."""
+    parent = os.getppid()
+
+    def end_with_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=end_with_parent, daemon=True).start()
     from mkdocs_memos import incremental
 
     incremental.Templates().compile_notebook_templates_once()

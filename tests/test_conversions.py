@@ -4,7 +4,11 @@ mkdocs-jupyter's own rendering of the page finds in its cache."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 
+import psutil
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
@@ -52,3 +56,16 @@ def test_without_a_worker_nothing_is_handed_over(tmp_path):
     conversions.submit(tmp_path / "page.ipynb", {})
     conversions.wait(tmp_path / "page.ipynb")
     assert conversions.pending == {}
+
+
+def test_the_worker_ends_with_the_process_that_started_it(tmp_path):
+    """`mkdocs serve` stopped by SIGTERM (as tests and the benchmark stop it) runs no on_shutdown."""
+    code = ("import os\nfrom mkdocs_memos.conversions import Conversions\n"
+            "c = Conversions()\nc.start()\nc.pool.submit(int).result()\n"
+            "print(*(p.pid for p in c.pool._processes.values()))\nos._exit(0)\n")
+    started = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    worker = int(started.stdout.split()[-1])
+    deadline = time.monotonic() + 30
+    while psutil.pid_exists(worker) and psutil.Process(worker).status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline, "the worker outlived the process that started it"
+        time.sleep(0.2)

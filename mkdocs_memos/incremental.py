@@ -10,6 +10,9 @@ Jinja environment). The plugin instance lives across rebuilds (it has on_startup
   that mkdocs-jupyter finds the same file and its own cache (keyed by the file's content) renders nothing;
 - `SearchEntries`: the search index's entries for each page, by the page's final HTML, so that the search
   plugin parses only the pages that changed;
+- `Pages`: each page's HTML as the theme's template rendered it, keyed by everything the template reads of the
+  page, the navigation and the configuration, so that only a page whose content (or title, or place) changed
+  is rendered again: an edited snippet renders again the pages and notebooks showing its output;
 - `Renders`: each page's HTML as MkDocs' Markdown conversion made it, keyed by everything that conversion
   reads (the Markdown after every plugin's on_page_markdown, the page's place, the other pages' addresses,
   the Markdown extensions), so that only a page whose Markdown changed is converted again. The outputs of
@@ -123,6 +126,67 @@ class Renders:
         addresses = sorted((f.src_uri, f.url) for f in files.documentation_pages())
         return _digest(page.markdown, page.file.src_uri, page.url, repr(addresses),
                        repr(config["markdown_extensions"]), repr(config["mdx_configs"]))
+
+
+class PageTemplate(jinja2.Template):
+    """The class of the theme's templates under `mkdocs serve` (`Pages.install`): rendering a page asks `Pages`."""
+
+    def render(self, *args, **kwargs) -> str:
+        context = dict(*args, **kwargs)
+        pages = getattr(self.environment, "memos_pages", None)
+        if pages is None or context.get("page") is None:  # sitemap.xml, 404.html: rendered every time
+            return super().render(context)
+        return pages.render(self, context)
+
+
+class Pages:
+    """The HTML the theme renders for each page, by what its template reads. A build's Jinja environment is
+    new (MkDocs 1.6.1): `install` makes it load templates as PageTemplate."""
+
+    def __init__(self):
+        self.made: dict[tuple, tuple[str, str]] = {}  # (template, page src, url) -> (key, its HTML)
+        self.rendered: list[str] = []  # the urls of the pages rendered since `done` was last called
+        self.build: str = ""  # what every page of this build's language shares (`install`)
+        self.navs: dict[int, str] = {}  # id of this build's navigation -> its digest
+
+    def install(self, env: jinja2.Environment, config) -> None:
+        env.template_class = PageTemplate
+        env.memos_pages = self
+        # The configuration as the templates see it (static-i18n changes `extra` for each page: read at render),
+        # and the theme's own templates (custom_dir; the installed theme does not change under serve).
+        custom = config.theme.custom_dir
+        templates = sorted((str(f), f.read_bytes()) for f in Path(custom).rglob("*") if f.is_file()) if custom else []
+        fields = {k: config[k] for k in ("site_name", "site_url", "site_description", "site_author", "repo_url",
+                                         "repo_name", "edit_uri", "copyright", "extra_css", "extra_javascript")}
+        self.build = _digest(repr(fields), repr(config.theme), repr(templates))
+        self.navs = {}
+
+    def render(self, template: PageTemplate, context: dict) -> str:
+        page = context["page"]
+        nav = context["nav"]
+        if id(nav) not in self.navs:
+            self.navs = {id(nav): _digest(repr(_nav_items(nav.items)), repr(nav.homepage and nav.homepage.url))}
+        # Not the build's date, which Material's templates do not show and which would make every page new.
+        extra = {k: v for k, v in context.items() if k not in ("page", "nav", "pages", "config", "build_date_utc")}
+        key = _digest(self.build, self.navs[id(nav)], page.content or "", str(page.title), str(page.toc),
+                      repr(page.meta), page.url, repr(page.canonical_url), repr(page.edit_url),
+                      repr(context["config"]["extra"]), repr(sorted(extra.items())))
+        where = template.name, page.file.src_uri, page.url
+        made = self.made.get(where)
+        if made is None or made[0] != key:
+            made = self.made[where] = key, jinja2.Template.render(template, context)
+            self.rendered.append(page.url)
+        return made[1]
+
+    def done(self) -> list[str]:
+        rendered, self.rendered = self.rendered, []
+        return rendered
+
+
+def _nav_items(items) -> list:
+    """A navigation as its templates show it: each item's kind, title and address, sections with their items."""
+    return [(type(i).__name__, str(i.title), getattr(i, "url", None), _nav_items(getattr(i, "children", None) or []))
+            for i in items]
 
 
 class Written:

@@ -11,8 +11,9 @@ as a page that mkdocs-jupyter renders. Each build writes a manifest of its outpu
 (engine/releases.py) and, given `compare_with`, compares them with the older releases deployed there.
 
 The events, in the order MkDocs calls them: on_startup (once: the plugin instance is kept across `mkdocs
-serve` rebuilds, and with it the snippet server); on_config; on_pre_build (scan, start the batch); on_files
-(notebook pages, redirects); for each page on_pre_page (its notebook), on_page_markdown (placeholders),
+serve` rebuilds, and with it the snippet server); on_serve (once: the notebook worker, conversions.py); on_config;
+on_pre_build (scan, start the batch); on_files (notebook pages, redirects); for each page on_pre_page (its
+notebook; under serve, once the results are in, the changed notebooks to the worker), on_page_markdown (placeholders),
 on_page_content (notebook links); on_env (wait for the results; failures stop the build here); for each page
 on_page_context (fill the placeholders, check the ids) and on_post_page (relative language links);
 on_post_build (the manifest); on_build_error (empty the site); on_shutdown.
@@ -32,7 +33,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -40,12 +40,16 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from packaging.version import Version
 
-from mkdocs_memos import incremental, shims, site
+from mkdocs_memos import conversions, incremental, shims, site
 from mkdocs_memos.engine import anchors, claims, directives, history, notebook, releases, render, runner, translations
 from mkdocs_memos.engine.interpreter import Interpreter
 
 log = logging.getLogger("mkdocs.plugins.memos")
-PLACEHOLDER = re.compile(r"(?:<p>)?@@memo-output-(\d+)@@(?:</p>)?")
+# Before MkDocs imports mkdocs-jupyter's plugin, listed after this one: a build that converts no notebook does
+# not import nbconvert.
+shims.defer_notebook_converters()
+# Not `(?:<p>)?@@…`: a pattern that may start anywhere is tried at every character of every page (5x slower).
+PLACEHOLDER = re.compile(r"<p>@@memo-output-(\d+)@@</p>|@@memo-output-(\d+)@@")
 
 
 class MemosConfig(base.Config):
@@ -83,6 +87,7 @@ class Build:
     changed: dict = field(default_factory=dict)  # snippet -> the releases where its output changed
     since: dict = field(default_factory=dict)  # claim -> (its verdict now, since which release)
     ids: site.IdCheck = field(default_factory=site.IdCheck)
+    converted_ahead: bool = False  # the notebooks the results changed are written and handed to the worker
 
 
 @dataclass
@@ -105,16 +110,20 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         # Kept across `mkdocs serve` rebuilds: what an edit leaves unchanged is not made again.
         self.templates = incremental.Templates()
         self.renders = incremental.Renders()
+        self.pages = incremental.Pages()
         self.written = incremental.Written()
         self.search_entries = incremental.SearchEntries()
+        self.conversions = conversions.Conversions()  # started by on_serve
+        self.jupyter_cache: Path | None = None  # mkdocs-jupyter's cache, a folder per language in it
         self.aside: dict = {}  # notebook src -> its HTML, while the search plugin runs (shims.content_aside)
 
     def on_startup(self, command, dirty):
         self.serving = command == "serve"
-        self.templates.compile_notebook_templates_once()
+        shims.when_imported("mkdocs_jupyter.convert", self.templates.compile_notebook_templates_once)
         shims.quiet_jupyter()
 
     def on_shutdown(self):
+        self.conversions.close()
         if self.runner is not None:
             self.runner.close()
         if self.notebook_dir is not None:
@@ -141,9 +150,10 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             except ValueError as e:  # a record that is not one: say which file
                 raise PluginError(str(e)) from None
             self.runner = runner.Runner(Path(self.config.cache), jobs, _progress, interpreter)
-        jupyter_cache = Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter" / self._release()
-        shims.jupyter_cache_per_language(config, jupyter_cache)
+        self.jupyter_cache = Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter" / self._release()
+        shims.jupyter_cache_per_language(config, self.jupyter_cache)
         shims.version_selector_only_under_mike(config, shims.mike_release())
+        shims.theme_files_without_dot_folders(config.theme)
         self.site_dir = config.site_dir
         if self.notebook_dir is None:
             # mkdocs-jupyter reads and copies notebooks as files on disk; they are not written into docs/,
@@ -155,7 +165,9 @@ class MemosPlugin(BasePlugin[MemosConfig]):
 
     def on_serve(self, server, config, builder):
         server.watch(self.config.snippets)  # not under docs/: an edited snippet rebuilds its pages too
+        shims.serve_polling_interval(server, 0.05)
         self.runner.server()  # import torch now, not at the first edit
+        self.conversions.start()  # and the worker that converts notebooks (it imports nbconvert now)
         return server
 
     def on_pre_build(self, config):
@@ -258,21 +270,53 @@ class MemosPlugin(BasePlugin[MemosConfig]):
 
     @event_priority(50)  # before mkdocs-jupyter's, which reads the notebook
     def on_pre_page(self, page, config, files):
+        if self.serving:
+            self._convert_ahead(config)
         if page.file.src_uri in self.language.notebooks:
-            b = self._results()
             source, lang = self.language.notebooks.pop(page.file.src_uri)
-            body = "\n".join(self._bind(source, lang)[0]) + "\n"
-            runs = [d.arg for d in source.directives if d.kind == "run"]
-            inputs = (source.title, body, lang, Version(self.runner.torch).public,
-                      {n: b.site.snippets[n] for n in runs if n in b.site.snippets},
-                      {n: dataclasses.replace(b.results[n], seconds=0, cached=False) for n in runs if n in b.results})
-            page_id = b.site.page_id(source.stem)
             path = Path(self.notebook_dir.name, page.file.src_uri)
-            if self.written.changed(path, (inputs, page_id)):  # else mkdocs-jupyter's cache has its HTML
-                nbformat.write(notebook.build(*inputs, page_id=page_id), path)
+            self.conversions.wait(path)  # its conversion in mkdocs-jupyter's cache, the file no longer read
+            self._write_notebook(path, source, lang)  # if unchanged, mkdocs-jupyter's cache has its HTML
         elif self.serving:
             self.renders.reuse(page, config, files)
         return page
+
+    def _write_notebook(self, path: Path, source: site.Page, lang: str) -> bool:
+        """Write the notebook of `source` in `lang` at `path`, unless it holds that notebook already."""
+        b = self._results()
+        body = "\n".join(self._bind(source, lang)[0]) + "\n"
+        runs = [d.arg for d in source.directives if d.kind == "run"]
+        inputs = (source.title, body, lang, Version(self.runner.torch).public,
+                  {n: b.site.snippets[n] for n in runs if n in b.site.snippets},
+                  {n: dataclasses.replace(b.results[n], seconds=0, cached=False) for n in runs if n in b.results})
+        page_id = b.site.page_id(source.stem)
+        if not self.written.changed(path, (inputs, page_id)):
+            return False
+        notebook.write(notebook.build(*inputs, page_id=page_id), path)
+        return True
+
+    def _convert_ahead(self, config) -> None:
+        """Once the snippets' results are in (checked at each page, not waited for): write the notebooks they
+        changed, of every language, and hand them to the worker (conversions.py), which converts them while
+        this build goes on. The notebooks are those `_notebook_pages` adds; one it adds otherwise is simply
+        written and converted when its page is rendered."""
+        b = self.build
+        if b.converted_ahead or (b.batch is not None and not b.batch.ready()) or "mkdocs-jupyter" not in config.plugins:
+            return
+        b.converted_ahead = True
+        i18n = config.plugins["i18n"]
+        options = dict(config.plugins["mkdocs-jupyter"].config)
+        for korean in [p for p in b.site.pages.values() if p.lang == site.DEFAULT_LANGUAGE]:
+            for lang in i18n.build_languages:
+                source = b.site.page(korean.stem, lang)
+                if not any(d.kind == "run" for d in source.directives):
+                    continue
+                src = shims.i18n_folder(i18n, lang) + f"notebooks/{korean.stem or 'index'}.ipynb"  # as on_files
+                path = Path(self.notebook_dir.name, src)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if self._write_notebook(path, source, lang):
+                    cache = shims.jupyter_cache_dir(self.jupyter_cache, lang)
+                    self.conversions.submit(path, {**options, "cache_dir": str(cache)})
 
     def on_page_markdown(self, markdown, page, config, files):
         src = page.file.src_uri
@@ -397,6 +441,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         env.bytecode_cache = self.templates
         if self.serving:
             self.search_entries.install(config.plugins.get("material/search"))
+            self.pages.install(env, config)
         b = self._results()
         new, b.reported = b.failures[b.reported:], len(b.failures)
         if new and not self.serving:
@@ -409,7 +454,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     def _page_context(self, context, page, config, nav):
         blocks = self.language.blocks.pop(page.file.src_uri, [])
         if blocks:  # a notebook page is megabytes of HTML: not worth a scan for placeholders it cannot hold
-            page.content = PLACEHOLDER.sub(lambda m: blocks[int(m[1])](), page.content)
+            page.content = PLACEHOLDER.sub(lambda m: blocks[int(m[1] or m[2])](), page.content)
         source = self.build.site.pages.get(page.file.src_uri)
         if source is not None:  # checked complete: outputs and claims carry ids too
             problems = self.build.ids.problems(source, page.content, config.theme["language"])
@@ -456,9 +501,10 @@ class MemosPlugin(BasePlugin[MemosConfig]):
 
     def on_post_build(self, config):
         if self.serving:  # what this rebuild made again, for the contributor watching it (and tests)
-            pages, notebooks = self.renders.done(), self.written.done()
+            pages, notebooks, rendered = self.renders.done(), self.written.done(), self.pages.done()
             log.info(f"memos: converted {len(pages)} pages ({', '.join(pages)}) and wrote {len(notebooks)} notebooks "
-                     f"({', '.join(str(p.relative_to(self.notebook_dir.name)) for p in notebooks)})")
+                     f"({', '.join(str(p.relative_to(self.notebook_dir.name)) for p in notebooks)}); rendered "
+                     f"{len(rendered)} pages ({', '.join(rendered)})")
         b = self._results()
         with open(Path(config.site_dir) / releases.MANIFEST, "w", encoding="utf-8") as f:
             json.dump(b.manifest, f, ensure_ascii=False, indent=1)

@@ -7,18 +7,28 @@ no longer needed is removed instead of carried.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import re
+import sys
+import types
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
+
+import jinja2
 
 from mkdocs_memos import site
 
 # mike 2.2.0 tells the build which release it deploys through this variable, and reads it in its on_config.
 MIKE_RELEASE_VARIABLE = "MIKE_DOCS_VERSION"
 
+# mkdocs-jupyter 0.26.3's plugin module imports jupytext, and nbconvert through its `convert` module, when MkDocs
+# loads the plugin: about 1 s of every build's start-up (nbconvert's command-line class instantiates every
+# exporter to list them in its help), although a build finds every notebook in mkdocs-jupyter's cache and
+# converts none. They stand in sys.modules until the plugin first uses them (`defer_notebook_converters`).
+NOTEBOOK_CONVERTERS = ("jupytext", "mkdocs_jupyter.convert")
 # static-i18n 1.3.1 makes each page's `<link rel="alternate" hreflang>` point at that page in the other
 # language, and Material fetches `sitemap.xml` next to each of them: a 404 on every page view. The sitemap
 # already carries the same hreflang alternates for search engines, and memos.js does the language switching.
@@ -26,6 +36,90 @@ HEAD_ALTERNATE = re.compile(r'\s*<link rel="alternate" href="[^"]*" hreflang="[^
 # static-i18n 1.3.1 writes the home pages' language links root-relative (`/pytorch-memos/en/`): they break
 # wherever the site is served under another path (a local server, mike's release folders).
 LANGUAGE_LINK = re.compile(r'(<a href=")(/[^"]*)(" hreflang=)')
+
+
+class Deferred(types.ModuleType):
+    """Stands in sys.modules for a module that is not imported yet, and imports it when one of its attributes is
+    first read (LazyLoader cannot: Python 3.11's `import` statement reads `__spec__`, which loads a lazy module).
+    Its own attributes are prefixed so as not to hide the module's."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self._memos_then: list = []  # called once the module is imported (`when_imported`)
+
+    def __getattr__(self, attr: str):  # only for what the stand-in lacks: every attribute of the module
+        return getattr(self._memos_import(), attr)
+
+    def _memos_import(self) -> types.ModuleType:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        module = importlib.import_module(self.__name__)
+        then, self._memos_then = self._memos_then, []
+        for call in then:
+            call()
+        return module
+
+
+def defer_notebook_converters() -> None:
+    """Put a stand-in for each of NOTEBOOK_CONVERTERS not imported yet. Called as the memos plugin's module is
+    imported, which must come before mkdocs-jupyter's: mkdocs.yml lists memos before it."""
+    for name in NOTEBOOK_CONVERTERS:
+        if name not in sys.modules:
+            sys.modules[name] = Deferred(name)
+
+
+def when_imported(name: str, then) -> None:
+    """Call `then` once the module `name` is imported: now, or when its stand-in imports it."""
+    module = sys.modules.get(name)
+    if isinstance(module, Deferred):
+        module._memos_then.append(then)
+    else:
+        then()
+
+
+def serve_polling_interval(server, seconds: float) -> None:
+    """MkDocs 1.6.1's `serve` looks for changed files every 0.5 s (LiveReloadServer's `polling_interval`, which
+    `mkdocs serve` does not let one set): a save waited a quarter of a second on average before its rebuild
+    began. Polling the watched folders (docs/, snippets/: some hundred files) more often costs a few ms each
+    time. The folders watched so far are watched again by an observer with the shorter interval."""
+    watched = dict(server._watched_paths)  # path -> how many asked for it
+    for path, times in watched.items():
+        for _ in range(times):
+            server.unwatch(path)
+    server.observer = type(server.observer)(timeout=seconds)
+    for path, times in watched.items():
+        for _ in range(times):
+            server.watch(path)
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """Lists a theme's files without descending into folders whose names start with a dot."""
+
+    def list_templates(self) -> list[str]:
+        found = set()
+        for root in self.searchpath:
+            for folder, subfolders, names in os.walk(root, followlinks=self.followlinks):
+                subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+                found.update(Path(folder, name).relative_to(root).as_posix() for name in names)
+        return sorted(found)
+
+
+def theme_files_without_dot_folders(theme) -> None:
+    """MkDocs 1.6.1 lists every file of the theme to find the static files it copies, then drops by name those
+    under a folder starting with a dot (`.*`, `*/.*`): Material 9.8.1's 14,348 icons (.icons/), walked and
+    matched against its patterns by each language's build, some 0.3 s a build. Not listed at all, they are
+    dropped just the same; templates still load them (`{% include ".icons/..." %}`)."""
+    if getattr(theme.get_env, "dotless", False):  # static-i18n runs on_config again for each language
+        return
+    get_env = theme.get_env
+
+    def env() -> jinja2.Environment:
+        made = get_env()
+        made.loader = ThemeLoader(theme.dirs)  # before any template is loaded through the one it replaces
+        return made
+
+    env.dotless = True
+    theme.get_env = env
 
 
 def mike_release() -> str | None:
@@ -59,7 +153,11 @@ def jupyter_cache_per_language(config, cache_root: Path) -> None:
     static-i18n builds each language separately, so with one folder each language evicted the other's."""
     if "mkdocs-jupyter" in config.plugins:
         jupyter = config.plugins["mkdocs-jupyter"].config
-        jupyter["cache_dir"] = str(cache_root / config.theme["language"])
+        jupyter["cache_dir"] = str(jupyter_cache_dir(cache_root, config.theme["language"]))
+
+
+def jupyter_cache_dir(cache_root: Path, lang: str) -> Path:
+    return cache_root / lang
 
 
 def quiet_jupyter() -> None:

@@ -107,3 +107,20 @@ def test_an_edit_converts_again_only_the_pages_that_show_it_and_every_page_stays
     written = {n for line in last for n in re.search(r"notebooks \((.*?)\)", line)[1].split(", ") if n}
     assert converted == {"matmul/", "en/matmul/"}, last
     assert written == {"notebooks/matmul.ipynb", "en/notebooks/matmul.ipynb"}, last
+    # Only they, and their notebooks' pages, were rendered again by the theme; every other page kept its HTML.
+    rendered = {u for line in last for u in re.search(r"rendered \d+ pages \((.*?)\)", line)[1].split(", ") if u}
+    assert rendered == {"matmul/", "en/matmul/", "notebooks/matmul/", "en/notebooks/matmul/"}, last
+
+
+def test_a_new_title_renders_every_page_again_with_it_in_the_navigation(served, tmp_path):
+    project, base = served
+    wait_for(f"{base}{MOUNT}/matmul/", "memo-output")
+    page = project / "docs" / "nn-vs-f.en.md"
+    text = page.read_text()
+    title = re.search(r"^# (.+?)(\s*\{.*\})?$", text, re.MULTILINE)
+    page.write_text(text.replace(title[0], f"# Renamed while serving{title[2] or ''}", 1))
+    # The navigation of the other pages of that language, kept from the last build until now, shows it.
+    body = wait_for(f"{base}{MOUNT}/en/matmul/", "Renamed while serving")
+    assert "memo-output" in body
+    assert "Renamed while serving" in fetch(f"{base}{MOUNT}/en/notebooks/view-vs-reshape/")
+    assert "Renamed while serving" not in fetch(f"{base}{MOUNT}/matmul/")  # the Korean page keeps its own title

@@ -7,7 +7,11 @@ shim doing its job. No MkDocs build: the plugins' own event methods are called.
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -172,3 +176,100 @@ def test_search_rewrites_the_html_of_pages_it_leaves_out_so_notebook_html_is_put
     search.on_page_context({}, page=page, config=None, nav=None)
     shims.content_back(page, kept)
     assert page.content == html and not kept
+
+
+def imported_after(code: str) -> dict:
+    """Which of the notebook converters' modules a fresh interpreter holds after running `code` (a stand-in,
+    the module, or nothing), and what it printed."""
+    probe = code + "\nimport sys, json\nprint(json.dumps({m: type(sys.modules.get(m)).__name__ for m in " \
+                   "('nbconvert', 'jupytext', 'mkdocs_jupyter.convert')}))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    *printed, found = done.stdout.splitlines()
+    return {**json.loads(found), "printed": printed}
+
+
+def test_importing_mkdocs_jupyters_plugin_imports_nbconvert_and_jupytext():
+    found = imported_after("import mkdocs_jupyter.plugin")
+    assert found == {"nbconvert": "module", "jupytext": "module", "mkdocs_jupyter.convert": "module", "printed": []}
+
+
+def test_notebook_converters_are_imported_when_first_used(tmp_path):
+    notebook = tmp_path / "n.ipynb"
+    notebook.write_text(json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Title"}],
+                                    "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    loaded = "import mkdocs_memos.plugin, mkdocs_jupyter.plugin\n"
+    assert imported_after(loaded) == {"nbconvert": "NoneType", "jupytext": "Deferred",
+                                      "mkdocs_jupyter.convert": "Deferred", "printed": []}
+    # Converting a notebook imports its converter (not jupytext, which it does not use), and what waited for it
+    # (the compiled templates' cache) is called before the conversion.
+    used = loaded + (
+        "from mkdocs_memos import shims\n"
+        "shims.when_imported('mkdocs_jupyter.convert', lambda: print('then'))\n"
+        f"html = mkdocs_jupyter.plugin.convert.nb2html({str(notebook)!r})\n"
+        "print('converted' if 'Title' in html else html)\n"
+    )
+    assert imported_after(used) == {"nbconvert": "module", "jupytext": "Deferred", "mkdocs_jupyter.convert": "module",
+                                    "printed": ["then", "converted"]}
+
+
+def theme_files(config) -> list[str]:
+    """The theme's files MkDocs 1.6.1 copies into the site, as its build collects them."""
+    files = Files([])
+    files.add_files_from_theme(config.theme.get_env(), config)
+    return sorted(f.src_uri for f in files)
+
+
+def test_mkdocs_lists_materials_icons_only_to_drop_them():
+    config = mkdocs_config(theme={"name": "material"})
+    assert sum(name.startswith(".icons/") for name in config.theme.get_env().list_templates()) > 10_000
+    assert not any(".icons" in name for name in theme_files(config))
+
+
+def test_theme_files_are_the_same_without_listing_dot_folders():
+    config = mkdocs_config(theme={"name": "material"})
+    before = theme_files(config)
+    for _ in range(2):  # each language's pass of on_config
+        shims.theme_files_without_dot_folders(config.theme)
+    env = config.theme.get_env()
+    assert not any(name.startswith(".") for name in env.list_templates())
+    assert before and theme_files(config) == before
+    assert "<svg" in env.get_template(".icons/material/weather-night.svg").render()  # templates still include them
+
+
+def live_reload_server(root):
+    from mkdocs.livereload import LiveReloadServer
+
+    return LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(root))
+
+
+def test_mkdocs_serve_polls_for_changes_every_half_second(tmp_path):
+    from watchdog.observers.polling import PollingObserver
+
+    server = live_reload_server(tmp_path)
+    assert isinstance(server.observer, PollingObserver) and server.observer.timeout == 0.5
+    server.server_close()
+
+
+def test_serve_polls_more_often_and_still_sees_every_watched_folder(tmp_path):
+    server = live_reload_server(tmp_path)
+    folders = [tmp_path / "docs", tmp_path / "snippets"]
+    for folder in folders:
+        folder.mkdir()
+        server.watch(str(folder))
+    server.watch(str(folders[0]))  # asked twice: unwatched once, it stays watched
+    shims.serve_polling_interval(server, 0.05)
+    assert server.observer.timeout == 0.05
+    server.unwatch(str(folders[0]))
+    server.observer.start()
+    try:
+        for folder in folders:
+            with server._rebuild_cond:
+                server._want_rebuild = False
+            (folder / "edited.md").write_text("new\n")
+            with server._rebuild_cond:
+                assert server._rebuild_cond.wait_for(lambda: server._want_rebuild, timeout=30), folder
+    finally:
+        server.observer.stop()
+        server.observer.join()
+        server.server_close()

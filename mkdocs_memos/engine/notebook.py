@@ -15,13 +15,14 @@ install) tagged `nbval-ignore-output`. A snippet's `# memo:` lines are left out,
 from __future__ import annotations
 
 import re
-
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from typing import TYPE_CHECKING
 
 from mkdocs_memos.engine import directives, render
 from mkdocs_memos.engine.runner import Result
 from mkdocs_memos.engine.snippet import Snippet
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 # An ATX heading, its text without its `{ #id }`, and that id.
 HEADING = re.compile(r"^(#{1,4}) +(.+?)(?:\s*\{[^}]*?#([\w-]+)[^}]*\})?\s*$")
@@ -72,11 +73,15 @@ INTRO = {
 
 
 def build(title: str, markdown: str, lang: str, torch: str, snippets: dict[str, Snippet],
-          results: dict[str, Result], page_id: str | None = None) -> nbformat.NotebookNode:
+          results: dict[str, Result], page_id: str | None = None) -> NotebookNode:
     """The notebook of a page. `markdown` is the page without its front matter; `torch` the release to install
     (no local tag such as +cpu: PyPI does not have it); `snippets` and `results` by snippet name; `page_id` the
     id of the page's h1 (anchors.h1_id). Each heading ends with an anchor holding the page's id for it (the
     page's `{ #id }`), which links inside the notebook in Jupyter too, and which `with_heading_ids` reads."""
+    # Imported here: nbformat loads jsonschema (~0.1 s), which a build's start-up need not wait for.
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
     cells = [
         new_code_cell(f"%pip install torch=={torch}", metadata={"tags": [IGNORE_OUTPUT]}),
         new_markdown_cell(f"# {title}{_anchor(page_id)}\n\n" + INTRO[lang].format(torch=torch)),
@@ -122,8 +127,16 @@ def _anchor(heading_id: str | None) -> str:
     return f' <a id="{heading_id}"></a>' if heading_id else ""
 
 
+def write(nb: NotebookNode, path) -> None:
+    import nbformat
+
+    nbformat.write(nb, path)
+
+
 def _outputs(result: Result) -> list:
     """The outputs of a run as a kernel stores them: each stream apart, in order, and the exception as an error."""
+    from nbformat.v4 import new_output
+
     outputs, at = [], 0
     for stream, length in result.streams:
         text, at = result.output[at : at + length], at + length

@@ -153,6 +153,10 @@ class Batch:
         self.results[s.name] = result
         self.runner.progress(sum(t.name in self.results for t in self.todo), len(self.todo))
 
+    def ready(self) -> bool:
+        """Whether `wait` would return at once."""
+        return not self._thread.is_alive()
+
     def wait(self) -> tuple[dict[str, Result], Summary]:
         if self.todo:
             self._thread.join()

@@ -50,6 +50,8 @@ log = logging.getLogger("mkdocs.plugins.memos")
 shims.defer_notebook_converters()
 # Not `(?:<p>)?@@…`: a pattern that may start anywhere is tried at every character of every page (5x slower).
 PLACEHOLDER = re.compile(r"<p>@@memo-output-(\d+)@@</p>|@@memo-output-(\d+)@@")
+# The line of the h1 a page opens with (before any other block).
+H1 = re.compile(r"\A\s*# .*\n")
 
 
 class MemosConfig(base.Config):
@@ -350,7 +352,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         notices = "".join(render.error(p, "", lang) + "\n\n" for p in problems)
         markdown = directives.expand("\n".join(lines) + "\n", shown, directive)
         markdown = anchors.with_h1_id(markdown, self.build.site.page_id(source.stem))  # one id in both languages
-        return self._translation_notice(Path(config.docs_dir), source, lang) + notices + markdown
+        return _under_title(markdown, self._translation_notice(Path(config.docs_dir), source, lang) + notices)
 
     def _bind(self, source: site.Page, lang: str) -> tuple[list[str], dict[int, str]]:
         """The page's Markdown lines with the branches this release does not take left blank, and what goes
@@ -547,6 +549,15 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             '!!! warning "Outdated translation"\n'
             "    The Korean page changed after this translation was written; the English text may be behind.\n\n"
         )
+
+
+def _under_title(markdown: str, notices: str) -> str:
+    """`notices` under the page's h1 when the page opens with one: MkDocs 1.6.1 takes a page's title from its
+    first element only if that is an h1, and a notice above it would take the page's title away."""
+    h1 = H1.match(markdown)
+    if not notices or not h1:
+        return notices + markdown
+    return f"{markdown[:h1.end()]}\n{notices}{markdown[h1.end():]}"
 
 
 def _github_repo(config) -> str:

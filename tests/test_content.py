@@ -109,3 +109,8 @@ def test_outdated_and_missing_translations_are_flagged(project, tmp_path):
     assert "Outdated translation" in notice("matmul")
     assert "Not translated yet" in notice("glossary")
     assert "Outdated translation" not in notice("view-vs-reshape")
+    # Under the page's h1, which stays the page's title (MkDocs takes it from the first element only).
+    matmul = BeautifulSoup((tmp_path / "site" / "en" / "matmul" / "index.html").read_text(), "html.parser")
+    first, *_ = (c for c in matmul.select_one("article").children if c.name)
+    assert first.name == "h1" and matmul.select_one("article > h1 ~ .admonition.warning")
+    assert matmul.title.get_text() == "matmul - PyTorch Memos"  # the h1's, not the file name's "Matmul"

@@ -99,7 +99,9 @@ class Release:
                                       input=f"torch=={self.torch}\n", capture_output=True, text=True,
                                       env=_uv_env(), check=True).stdout
             kept.parent.mkdir(parents=True, exist_ok=True)
-            kept.write_text(resolved)
+            partial = kept.with_suffix(".pins.partial")  # never read: a stopped write leaves no short record
+            partial.write_text(resolved)
+            partial.replace(kept)
         return dict(line.split("==", 1) for line in _requirement_lines(kept))
 
 

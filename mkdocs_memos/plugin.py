@@ -50,8 +50,6 @@ log = logging.getLogger("mkdocs.plugins.memos")
 shims.defer_notebook_converters()
 # Not `(?:<p>)?@@…`: a pattern that may start anywhere is tried at every character of every page (5x slower).
 PLACEHOLDER = re.compile(r"<p>@@memo-output-(\d+)@@</p>|@@memo-output-(\d+)@@")
-# The line of the h1 a page opens with (before any other block).
-H1 = re.compile(r"\A\s*# .*\n")
 
 
 class MemosConfig(base.Config):
@@ -246,7 +244,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             page = self.build.site.pages.get(file.src_uri)
             if page is None or not any(d.kind == "run" for d in page.directives):
                 continue
-            src = shims.i18n_folder(i18n, lang) + f"notebooks/{(page.stem or 'index')}.ipynb"
+            src = _notebook_src(i18n, lang, page.stem)
             Path(self.notebook_dir.name, src).parent.mkdir(parents=True, exist_ok=True)
             self.language.notebooks[src] = (page, lang)
             made.append(File(src, self.notebook_dir.name, config.site_dir, config.use_directory_urls))
@@ -313,8 +311,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
                 source = b.site.page(korean.stem, lang)
                 if not any(d.kind == "run" for d in source.directives):
                     continue
-                src = shims.i18n_folder(i18n, lang) + f"notebooks/{korean.stem or 'index'}.ipynb"  # as on_files
-                path = Path(self.notebook_dir.name, src)
+                path = Path(self.notebook_dir.name, _notebook_src(i18n, lang, korean.stem))
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if self._write_notebook(path, source, lang):
                     cache = shims.jupyter_cache_dir(self.jupyter_cache, lang)
@@ -554,10 +551,16 @@ class MemosPlugin(BasePlugin[MemosConfig]):
 def _under_title(markdown: str, notices: str) -> str:
     """`notices` under the page's h1 when the page opens with one: MkDocs 1.6.1 takes a page's title from its
     first element only if that is an h1, and a notice above it would take the page's title away."""
-    h1 = H1.match(markdown)
-    if not notices or not h1:
+    h1 = anchors.H1.search(markdown)
+    if not notices or not h1 or markdown[:h1.start()].strip():
         return notices + markdown
-    return f"{markdown[:h1.end()]}\n{notices}{markdown[h1.end():]}"
+    rest = markdown[h1.end():].lstrip("\n")
+    return f"{markdown[:h1.end()]}\n\n{notices}{rest}"
+
+
+def _notebook_src(i18n, lang: str, stem: str) -> str:
+    """Where the notebook of the page `stem` goes among the files of `lang` (static-i18n's folder for it)."""
+    return shims.i18n_folder(i18n, lang) + f"notebooks/{stem or 'index'}.ipynb"
 
 
 def _github_repo(config) -> str:

@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-
 def run_here() -> dict[str, str | None]:
     """In a release's environment: every snippet's error (None: it passed)."""
     from mkdocs_memos.engine import runner, snippet
@@ -44,10 +43,11 @@ def main() -> None:
         return
     from scripts.versions import ensure_venv, releases
 
-    listed = [r for r in releases() if not sys.argv[1:] or r.torch in sys.argv[1:]]
+    documented = releases()  # all of them: they share CUDA libraries (versions.cuda_libraries)
+    listed = [r for r in documented if not sys.argv[1:] or r.torch in sys.argv[1:]]
     fails: dict[str, dict[str, str]] = {}
     for release in listed:
-        python = ensure_venv(release, releases()) / "bin" / "python"
+        python = ensure_venv(release, documented) / "bin" / "python"
         done = subprocess.run([str(python), __file__, "--here"], stdout=subprocess.PIPE, text=True, check=True, cwd=ROOT)
         errors = json.loads(done.stdout.splitlines()[-1])
         for name, error in errors.items():

@@ -85,9 +85,9 @@ class Release:
                  "overrides": cuda_libraries(self, listed), "excludes": list(NOT_INSTALLED)}
         return {name: "".join(f"{line}\n" for line in lines) for name, lines in parts.items()}
 
-    def recorded(self, listed: list[Release]) -> bool:
-        return (self.record.exists() and self.installed.exists()
-                and self.installed.read_text() == _one_text(self.inputs(listed)))
+    def recorded(self, inputs: dict[str, str]) -> bool:
+        """Whether its environment's record was made from `inputs` (`inputs()`)."""
+        return self.record.exists() and self.installed.exists() and self.installed.read_text() == _one_text(inputs)
 
     def pins(self) -> dict[str, str]:
         """What torch itself requires, resolved (`uv pip compile`): fixed for a release, so resolved once and
@@ -172,11 +172,11 @@ def _uv_env() -> dict:
 def ensure_venv(release: Release, listed: list[Release]) -> Path:
     """The release's environment, created or updated only when its requirements changed, and its record."""
     python = release.venv / "bin" / "python"
-    if release.recorded(listed) and python.exists():
+    inputs = release.inputs(listed)
+    if release.recorded(inputs) and python.exists():
         return release.venv
     _run([_uv(), "venv", "--quiet", "--allow-existing", "--python", sys.executable, str(release.venv)],
          env=_uv_env())
-    inputs = release.inputs(listed)
     files = {name: release.venv / f"{name}.txt" for name in (*inputs, "locked")}
     for name, text in inputs.items():
         files[name].write_text(text)
@@ -205,7 +205,7 @@ def needs_environment(release: Release, listed: list[Release]) -> bool:
     from mkdocs_memos.site import Site
     from scripts.docs import memos_options, mkdocs_yml
 
-    if not release.recorded(listed):
+    if not release.recorded(release.inputs(listed)):
         return True
     memos = memos_options(mkdocs_yml())
     runner = Runner(ROOT / memos["cache"], interpreter=Interpreter.recorded(release.record))

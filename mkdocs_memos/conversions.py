@@ -59,8 +59,9 @@ class Conversions:
 
 
 def _ready() -> None:
-    """In the worker: nbconvert imported, and its templates compiled once (incremental.Templates). It ends with
-    the serving process: one stopped by a signal (SIGTERM, as tests stop it) runs no on_shutdown."""
+    """In the worker: nbconvert imported, its templates compiled once (incremental.Templates), its styles left out
+    as in the build (shims.notebook_styles_linked). It ends with the serving process: one stopped by a signal
+    (SIGTERM, as tests stop it) runs no on_shutdown."""
     parent = os.getppid()
 
     def end_with_parent() -> None:
@@ -69,9 +70,10 @@ def _ready() -> None:
         os._exit(0)
 
     threading.Thread(target=end_with_parent, daemon=True).start()
-    from mkdocs_memos import incremental
+    from mkdocs_memos import incremental, shims
 
     incremental.Templates().compile_notebook_templates_once()
+    shims.notebook_styles_linked()
     import mkdocs_jupyter.plugin  # noqa: F401
 
 

@@ -120,6 +120,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     def on_startup(self, command, dirty):
         self.serving = command == "serve"
         shims.when_imported("mkdocs_jupyter.convert", self.templates.compile_notebook_templates_once)
+        shims.when_imported("mkdocs_jupyter.convert", shims.notebook_styles_linked)
         shims.quiet_jupyter()
 
     def on_shutdown(self):
@@ -259,6 +260,9 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             page = pages[file.src_uri]
             self.language.links[page.src_uri] = [("notebook", file.url), ("download", download), ("colab", f"{colab}/{download}")]
             self.language.links[file.src_uri] = [("back", page.url), ("download", download), ("colab", f"{colab}/{download}")]
+        if made:  # the notebooks' styles, which their pages link instead of holding (shims.notebook_styles_linked)
+            css = shims.notebook_stylesheet(config.plugins["mkdocs-jupyter"].config["theme"])
+            files.append(File.generated(config, shims.NOTEBOOK_STYLESHEET, content=css))
         return files
 
     @event_priority(-150)  # after static-i18n's on_files too
@@ -454,6 +458,8 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         blocks = self.language.blocks.pop(page.file.src_uri, [])
         if blocks:  # a notebook page is megabytes of HTML: not worth a scan for placeholders it cannot hold
             page.content = PLACEHOLDER.sub(lambda m: blocks[int(m[1] or m[2])](), page.content)
+        if page.file.src_uri.endswith(".ipynb"):  # linked in the page's head (overrides/main.html)
+            context["notebook_stylesheet"] = shims.NOTEBOOK_STYLESHEET
         source = self.build.site.pages.get(page.file.src_uri)
         if source is not None:  # checked complete: outputs and claims carry ids too
             problems = self.build.ids.problems(source, page.content, config.theme["language"])

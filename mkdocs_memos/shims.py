@@ -8,6 +8,7 @@ no longer needed is removed instead of carried.
 from __future__ import annotations
 
 import importlib
+import importlib.resources
 import logging
 import os
 import re
@@ -18,6 +19,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import jinja2
+import markupsafe
 
 from mkdocs_memos import site
 
@@ -29,6 +31,10 @@ MIKE_RELEASE_VARIABLE = "MIKE_DOCS_VERSION"
 # exporter to list them in its help), although a build finds every notebook in mkdocs-jupyter's cache and
 # converts none. They stand in sys.modules until the plugin first uses them (`defer_notebook_converters`).
 NOTEBOOK_CONVERTERS = ("jupytext", "mkdocs_jupyter.convert")
+# Where mkdocs-jupyter 0.26.3 keeps the stylesheets its template inlines, and where the site serves them instead
+# (`notebook_styles_linked`).
+NOTEBOOK_ASSETS = "mkdocs_html/assets/"
+NOTEBOOK_STYLESHEET = "assets/notebook.css"
 # static-i18n 1.3.1 makes each page's `<link rel="alternate" hreflang>` point at that page in the other
 # language, and Material fetches `sitemap.xml` next to each of them: a 404 on every page view. The sitemap
 # already carries the same hreflang alternates for search engines, and memos.js does the language switching.
@@ -157,7 +163,40 @@ def jupyter_cache_per_language(config, cache_root: Path) -> None:
 
 
 def jupyter_cache_dir(cache_root: Path, lang: str) -> Path:
-    return cache_root / lang
+    # Renderings made before `notebook_styles_linked` hold the stylesheets inline: the folder's name says
+    # which kind it holds, so that none of those is reused.
+    return cache_root / f"{lang}-styles-linked"
+
+
+def notebook_styles_linked() -> None:
+    """mkdocs-jupyter 0.26.3's template inlines its stylesheets (`resources.include_css`) into every notebook it
+    renders: 585 kB of CSS, nine tenths of each notebook page, parsed again by nbconvert's HTML pass in every
+    conversion and downloaded again with every notebook page (Lighthouse mobile scores of 41-66). Here they
+    are left out of the rendering; `notebook_stylesheet` is the same CSS as one file, which the theme links on
+    notebook pages (overrides/main.html). Called once nbconvert is imported (`when_imported`)."""
+    from nbconvert.exporters.html import HTMLExporter
+
+    init = HTMLExporter._init_resources
+    if getattr(init, "styles_linked", False):
+        return
+
+    def _init_resources(self, resources):
+        resources = init(self, resources)
+        include_css = resources["include_css"]
+        resources["include_css"] = lambda name: (
+            markupsafe.Markup("") if name.startswith(NOTEBOOK_ASSETS) else include_css(name)
+        )
+        return resources
+
+    _init_resources.styles_linked = True
+    HTMLExporter._init_resources = _init_resources
+
+
+def notebook_stylesheet(theme: str) -> str:
+    """The CSS mkdocs-jupyter 0.26.3's template inlines for `theme` (its `theme` option: light unless "dark")."""
+    assets = importlib.resources.files("mkdocs_jupyter") / "templates" / NOTEBOOK_ASSETS
+    names = ("index.css", "theme-dark.css" if theme == "dark" else "theme-light.css")
+    return "\n".join((assets / name).read_text(encoding="utf-8") for name in names)
 
 
 def quiet_jupyter() -> None:

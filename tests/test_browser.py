@@ -210,6 +210,19 @@ def test_page_is_clean_and_accessible(reader, where):
 
 
 @pytest.mark.parametrize("lang", PREFIX)
+def test_notebook_page_is_styled_by_the_stylesheet_it_links(reader, lang):
+    """mkdocs-jupyter's styles come from one file the notebook pages link (mkdocs_memos/shims.py), not from each
+    page: without them a code cell has neither frame nor background, and an output is not in monospace."""
+    page = reader.open(f"{PREFIX[lang]}notebooks/{PAGE}/")
+    cell = page.locator(".jp-InputArea-editor").first.evaluate(
+        "e => [getComputedStyle(e).borderTopWidth, getComputedStyle(e).backgroundColor]")
+    assert cell[0] == "1px" and cell[1] != "rgba(0, 0, 0, 0)", cell
+    font = page.locator(".jp-OutputArea-output").first.evaluate("e => getComputedStyle(e).fontFamily")
+    assert "monospace" in font, font
+    reader.assert_clean()
+
+
+@pytest.mark.parametrize("lang", PREFIX)
 def test_dark_scheme_is_accessible(browser, base_url, lang):
     """The reader's system asks for dark: Material's slate scheme, and memos.css's colours in it."""
     reader = Reader(browser, base_url, VIEWPORTS["desktop"], scheme="dark")

@@ -12,6 +12,7 @@ import psutil
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
+from mkdocs_memos import shims
 from mkdocs_memos.conversions import Conversions
 
 OPTIONS = {"execute": False, "include_source": True, "ignore": ["*.md"], "toc_depth": 1}
@@ -49,6 +50,8 @@ def test_a_notebook_the_worker_converted_is_rendered_from_mkdocs_jupyters_cache(
     plugin.on_pre_page(page, None, None)
     page.render(None, None)
     assert "Converted ahead" in page.title and "42" in page.content
+    # Rendered as the build renders it: the notebook styles linked, not inlined (shims.notebook_styles_linked).
+    assert shims.notebook_stylesheet("")[:1000] not in page.content
 
 
 def test_without_a_worker_nothing_is_handed_over(tmp_path):

@@ -19,6 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from packaging.version import Version
 
+from mkdocs_memos import shims
 from mkdocs_memos.engine import anchors, directives, notebook, snippet
 from mkdocs_memos.engine.runner import Result
 from tests.conftest import ROOT, build
@@ -210,6 +211,21 @@ def test_notebook_page_is_rendered_in_both_languages_and_linked_both_ways(site, 
     other = {"ko": "en", "en": "ko"}[lang]
     href = rendered.select_one(f"a[hreflang={other}]")["href"]
     assert urljoin(DEPLOYED + path, href) == DEPLOYED + notebook_page_path(page, other).removesuffix("index.html")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("page", PAGES)
+def test_notebook_page_links_the_notebook_styles_instead_of_holding_them(site, page, lang):
+    path = notebook_page_path(page, lang)
+    rendered = soup(site, path)
+    linked = [urljoin(path, link["href"]) for link in rendered.select('link[rel="stylesheet"]')]
+    assert shims.NOTEBOOK_STYLESHEET in linked
+    stylesheet = (site / shims.NOTEBOOK_STYLESHEET).read_text(encoding="utf-8")
+    assert stylesheet == shims.notebook_stylesheet("")
+    assert not any(style.string.strip() in stylesheet for style in rendered.select("style") if style.string.strip())
+    # A page without a notebook cell does not load them.
+    ordinary = soup(site, page_path(page, lang)).select('link[rel="stylesheet"]')
+    assert not any(link["href"].endswith(shims.NOTEBOOK_STYLESHEET) for link in ordinary)
 
 
 @pytest.mark.parametrize("lang", LANGS)

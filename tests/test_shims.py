@@ -7,8 +7,10 @@ shim doing its job. No MkDocs build: the plugins' own event methods are called.
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -92,7 +94,7 @@ def test_jupyter_cache_is_kept_per_language(tmp_path):
     plugin = jupyter_plugin(tmp_path / "shared")
     config = SimpleNamespace(plugins={"mkdocs-jupyter": plugin}, theme={"language": "en"})
     shims.jupyter_cache_per_language(config, tmp_path / "jupyter")
-    assert plugin.config["cache_dir"] == str(tmp_path / "jupyter" / "en")
+    assert plugin.config["cache_dir"] == str(tmp_path / "jupyter" / "en-styles-linked")
 
 
 def test_quiet_jupyter_keeps_its_warnings():
@@ -211,6 +213,29 @@ def test_notebook_converters_are_imported_when_first_used(tmp_path):
     )
     assert imported_after(used) == {"nbconvert": "module", "jupytext": "Deferred", "mkdocs_jupyter.convert": "module",
                                     "printed": ["then", "converted"]}
+
+
+def styles_inlined(tmp_path, before: str = "") -> list[str]:
+    """The stylesheets inlined into a notebook (an empty one) as mkdocs-jupyter converts it, `before` run first."""
+    notebook = tmp_path / "n.ipynb"
+    notebook.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    convert = before + f"import mkdocs_jupyter.convert\nprint(mkdocs_jupyter.convert.nb2html({str(notebook)!r}))"
+    html = subprocess.run([sys.executable, "-c", convert], capture_output=True, text=True, check=True).stdout
+    return re.findall(r'<style type="text/css">\n(.*?)</style>', html, re.DOTALL)
+
+
+def test_mkdocs_jupyter_inlines_its_stylesheets_into_every_notebook(tmp_path):
+    assets = importlib.resources.files("mkdocs_jupyter") / "templates" / shims.NOTEBOOK_ASSETS
+    inlined = styles_inlined(tmp_path)
+    assert all((assets / name).read_text(encoding="utf-8") in inlined for name in ("index.css", "theme-light.css"))
+
+
+def test_notebook_styles_are_left_out_and_are_the_linked_stylesheet(tmp_path):
+    inlined = styles_inlined(tmp_path)
+    kept = styles_inlined(tmp_path, "from mkdocs_memos import shims\nshims.notebook_styles_linked()\n")
+    left_out = [css for css in inlined if css not in kept]
+    assert "\n".join(left_out) == shims.notebook_stylesheet("")
+    assert kept  # nbconvert's own (its code highlighting) stay in the page
 
 
 def theme_files(config) -> list[str]:

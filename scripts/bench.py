@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -44,6 +45,8 @@ from mkdocs_memos.engine import snippet
 
 ROOT = sites.ROOT
 LIMIT = Path(__file__).with_name("bench_limit.py")
+# What the static server compresses: the site's text files (GitHub Pages compresses these too).
+COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ipynb", ".map"}
 CHROMIUM = "/usr/bin/chromium"  # Debian's (tests/conftest.py): Lighthouse drives it through CHROME_PATH
 PY = sys.executable
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
@@ -298,7 +301,8 @@ class Bench:
         pages = sorted(p.parent.relative_to(site_dir).as_posix() + "/" for p in site_dir.rglob("index.html")
                        if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:2000])[:self.args.lighthouse_pages]
         rows = ["", "Lighthouse 12.2.3, mobile, performance only, Debian's Chromium; our files are "
-                "docs/assets/memos.css and memos.js (Material's bundle is not ours).", "",
+                "docs/assets/memos.css and memos.js (Material's bundle is not ours); text served gzip-compressed, as "
+                "GitHub Pages serves it.", "",
                 "| page | score | first paint (s) | largest paint (s) | blocking (ms) | ours: blocking paint (ms) "
                 "| ours: main thread (ms) |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
         with _static_server(site_dir) as root:
@@ -362,8 +366,26 @@ def _poll(url: str, ready, timeout: float) -> None:
 
 @contextlib.contextmanager
 def _static_server(root: Path):
-    """The built site over HTTP, as a static host serves it; yields its root URL."""
+    """The built site over HTTP, as a static host serves it; yields its root URL. Text goes out gzip-compressed
+    to a client that accepts it, as GitHub Pages sends it: Lighthouse simulates a slow network from the bytes
+    transferred, so uncompressed files would score pages on downloads no reader makes."""
     class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path = Path(self.translate_path(self.path))
+            if path.is_dir() and self.path.endswith("/"):
+                path = path / "index.html"
+            if (path.suffix not in COMPRESSED or not path.is_file()
+                    or "gzip" not in self.headers.get("Accept-Encoding", "")):
+                super().do_GET()
+                return
+            body = gzip.compress(path.read_bytes())
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
         def log_message(self, *args) -> None:
             pass  # one line per request, dozens per page
 
@@ -382,7 +404,8 @@ def _lighthouse(url: str, report: Path) -> dict:
     _check(subprocess.run(
         [str(ROOT / "node_modules" / ".bin" / "lighthouse"), url, "--only-categories=performance", "--output=json",
          f"--output-path={report}", "--quiet", "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
-        env=dict(os.environ, CHROME_PATH=CHROMIUM), capture_output=True, text=True))
+        # Chromium's profile folders go in the benchmark's own temporary folder, which is removed at the end.
+        env=dict(os.environ, CHROME_PATH=CHROMIUM, TMPDIR=str(report.parent)), capture_output=True, text=True))
     found = json.loads(report.read_text(encoding="utf-8"))
     audits = found["audits"]
 

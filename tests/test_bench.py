@@ -4,9 +4,11 @@ comparisons."""
 
 from __future__ import annotations
 
+import gzip
 import re
 import subprocess
 import sys
+import urllib.request
 
 from tests.conftest import ENV, ROOT
 
@@ -27,3 +29,21 @@ def test_quick_benchmark_prints_and_writes_its_table(tmp_path):
     assert "2 snippets" in table
     scores = [line for line in table.splitlines() if line.startswith("| `")]
     assert len(scores) == 1 and re.match(r"\| `[^`]*/` \| \d+ \|", scores[0]), scores  # Lighthouse's, on one page
+
+
+def test_pages_are_scored_as_github_pages_sends_them_compressed(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "scripts"))
+    import bench
+
+    (tmp_path / "page").mkdir()
+    (tmp_path / "page" / "index.html").write_text("<p>memo</p>" * 100, encoding="utf-8")
+    (tmp_path / "favicon.png").write_bytes(b"\x89PNG" * 100)
+    with bench._static_server(tmp_path) as root:
+        def get(path: str, **headers) -> tuple[str | None, bytes]:
+            with urllib.request.urlopen(urllib.request.Request(root + path, headers=headers)) as r:
+                return r.headers["Content-Encoding"], r.read()
+
+        encoding, body = get("page/", **{"Accept-Encoding": "gzip, deflate"})
+        assert encoding == "gzip" and gzip.decompress(body) == b"<p>memo</p>" * 100
+        assert get("page/") == (None, b"<p>memo</p>" * 100)  # a client that does not accept it
+        assert get("favicon.png", **{"Accept-Encoding": "gzip"}) == (None, b"\x89PNG" * 100)  # not text

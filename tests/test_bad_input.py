@@ -509,10 +509,11 @@ def test_two_builds_at_once_share_a_cache(tmp_path):
     assert not list((tmp_path / "tmp").glob("memo-*"))
 
 
-def interrupted_build(work: Path, interrupt) -> float:
+def interrupted_build(work: Path, interrupt) -> None:
     """Start a cold build of a quick snippet and an endless one that started a detached process; once the quick
-    one's result is in and the endless one is running, `interrupt` the build. Returns how long the build then
-    took to end, after checking that it left no process behind and kept the quick result in the cache."""
+    one's result is in and the endless one is running, `interrupt` the build. Checks that the build ends, leaves
+    no process behind and keeps the quick result in the cache. How fast is not asserted (no timed tests): the
+    limits below only tell an end from a hang."""
     marker = unique()
     project = work / "project"
     (project / "snippets" / "case" / "quick.py").write_text("print('quick')\n", "utf-8")
@@ -521,9 +522,12 @@ def interrupted_build(work: Path, interrupt) -> float:
         f"sleeper = subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\nwhile True:\n    pass\n", "utf-8")
     append(project, "{{ run case/quick.py }}\n\n{{ run case/endless.py }}\n")
     shutil.rmtree(work / "cache")
-    env = dict(ENV, TMPDIR=str(work / "tmp"))
-    build = subprocess.Popen([*MKDOCS, "build", "--strict", "--site-dir", str(work / "site")], cwd=project,
-                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    # PYTHONFAULTHANDLER: a build that does not end is sent SIGABRT, and prints where each of its threads is.
+    env = dict(ENV, TMPDIR=str(work / "tmp"), PYTHONFAULTHANDLER="1")
+    stderr = work / "build.stderr"
+    with stderr.open("w") as err:
+        build = subprocess.Popen([*MKDOCS, "build", "--strict", "--site-dir", str(work / "site")], cwd=project,
+                                 env=env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
         while not (len(list((work / "cache").rglob("*.json"))) == 2 and alive(f"sleep {marker}")):
@@ -531,14 +535,19 @@ def interrupted_build(work: Path, interrupt) -> float:
             time.sleep(0.1)
         session = [p for p in psutil.process_iter() if _sid(p) == build.pid]
         assert len(session) >= 3  # the build, the server and the endless snippet at least
-        start = time.monotonic()
         interrupt(build)
-        build.wait(timeout=30)
+        try:
+            build.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            left = [f"{p.pid} {p.status()} {' '.join(p.cmdline())[:150]}" for p in session if p.is_running()]
+            build.send_signal(signal.SIGABRT)
+            build.wait(timeout=10)
+            pytest.fail("the build did not end 30 s after the interrupt; still running:\n" + "\n".join(left)
+                        + "\nthe build's stderr:\n" + stderr.read_text("utf-8")[-6000:])
         deadline = time.monotonic() + 5  # the build ended: what it started may take a moment to be reaped
         while [p for p in session if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] or alive(f"sleep {marker}"):
             assert time.monotonic() < deadline, "processes left behind"
             time.sleep(0.05)
-        seconds = time.monotonic() - start
     finally:
         if build.poll() is None:
             os.killpg(build.pid, signal.SIGKILL)
@@ -546,7 +555,6 @@ def interrupted_build(work: Path, interrupt) -> float:
     outputs = sorted(json.loads(e.read_text("utf-8"))["result"]["output"] for e in (work / "cache").rglob("*.json"))
     assert outputs == [GOOD_OUTPUT + "\n", "quick\n"]
     assert_no_temporary_files(work)
-    return seconds
 
 
 def _sid(p: psutil.Process) -> int | None:
@@ -558,11 +566,9 @@ def _sid(p: psutil.Process) -> int | None:
 
 @pytest.mark.bad_input
 def test_ctrl_c_stops_every_snippet_and_keeps_what_finished(work):
-    seconds = interrupted_build(work, lambda build: os.killpg(build.pid, signal.SIGINT))  # what a terminal does
-    assert seconds < 2.5, f"took {seconds:.1f} s"
+    interrupted_build(work, lambda build: os.killpg(build.pid, signal.SIGINT))  # what a terminal does
 
 
 @pytest.mark.bad_input
 def test_sigterm_to_the_build_stops_every_snippet(work):
-    seconds = interrupted_build(work, lambda build: build.send_signal(signal.SIGTERM))  # to the build alone
-    assert seconds < 2.5, f"took {seconds:.1f} s"
+    interrupted_build(work, lambda build: build.send_signal(signal.SIGTERM))  # to the build alone

@@ -539,7 +539,8 @@ def interrupted_build(work: Path, interrupt) -> None:
         try:
             build.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            left = [f"{p.pid} {p.status()} {' '.join(p.cmdline())[:150]}" for p in session if p.is_running()]
+            left = [f"{d['pid']} {d['status']} {' '.join(d['cmdline'] or ())[:150]}"
+                    for d in (p.as_dict(["pid", "status", "cmdline"]) for p in session) if d["status"]]
             build.send_signal(signal.SIGABRT)
             build.wait(timeout=10)
             pytest.fail("the build did not end 30 s after the interrupt; still running:\n" + "\n".join(left)

@@ -525,9 +525,15 @@ def interrupted_build(work: Path, interrupt) -> None:
     # PYTHONFAULTHANDLER: a build that does not end is sent SIGABRT, and prints where each of its threads is.
     env = dict(ENV, TMPDIR=str(work / "tmp"), PYTHONFAULTHANDLER="1")
     stderr = work / "build.stderr"
-    with stderr.open("w") as err:
-        build = subprocess.Popen([*MKDOCS, "build", "--strict", "--site-dir", str(work / "site")], cwd=project,
-                                 env=env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+    # Started as a terminal starts a command, SIGINT not ignored. A shell's background job (`make test &`) ignores
+    # it, and an ignored signal stays ignored across exec, where a handled one is reset to its default.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with stderr.open("w") as err:
+            build = subprocess.Popen([*MKDOCS, "build", "--strict", "--site-dir", str(work / "site")], cwd=project,
+                                     env=env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         deadline = time.monotonic() + 120
         while not (len(list((work / "cache").rglob("*.json"))) == 2 and alive(f"sleep {marker}")):

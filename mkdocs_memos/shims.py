@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import jinja2
 import markupsafe
 
-from mkdocs_memos import site
+from mkdocs_memos.engine.pages.addresses import language, relative
 
 # mike 2.2.0 tells the build which release it deploys through this variable, and reads it in its on_config.
 MIKE_RELEASE_VARIABLE = "MIKE_DOCS_VERSION"
@@ -216,7 +216,7 @@ def redirects_per_language(files, config) -> None:
     redirects.doc_pages = {f.src_uri: f for f in files.documentation_pages()}
     redirects.redirects = {
         old: new for old, new in redirects.config["redirect_maps"].items()
-        if site.language(new.partition("#")[0]) == lang
+        if language(new.partition("#")[0]) == lang
     }
 
 
@@ -237,13 +237,13 @@ def relative_language_links(output: str, page_url: str, site_url: str | None) ->
     """The page's HTML without static-i18n's head alternates, and its language links made relative."""
     prefix = urlsplit(site_url or "").path or "/"
 
-    def relative(m: re.Match) -> str:
+    def made_relative(m: re.Match) -> str:
         if not m[2].startswith(prefix):
             return m[0]
-        return m[1] + site.relative(m[2][len(prefix):], page_url) + m[3]
+        return m[1] + relative(m[2][len(prefix):], page_url) + m[3]
 
     head, end, body = output.partition("</head>")  # not the whole page: a notebook's is megabytes
-    return LANGUAGE_LINK.sub(relative, HEAD_ALTERNATE.sub("", head) + end + body)
+    return LANGUAGE_LINK.sub(made_relative, HEAD_ALTERNATE.sub("", head) + end + body)
 
 
 def content_aside(page, kept: dict) -> None:

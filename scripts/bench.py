@@ -41,7 +41,7 @@ from pathlib import Path
 import psutil
 
 import bench_sites as sites
-from mkdocs_memos.engine import snippet
+from mkdocs_memos.engine.running import snippet
 
 ROOT = sites.ROOT
 LIMIT = Path(__file__).with_name("bench_limit.py")

@@ -21,7 +21,7 @@ from mkdocs.structure.files import get_files  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
 from mkdocs_memos import site  # noqa: E402
-from mkdocs_memos.engine import directives  # noqa: E402
+from mkdocs_memos.engine.pages import directives  # noqa: E402
 from scripts.project import copy_project  # noqa: E402
 
 # The memos plugin's entry in mkdocs.yml, down to the next blank line.

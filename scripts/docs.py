@@ -14,7 +14,7 @@ from mkdocs.utils.meta import get_data  # noqa: E402
 import yaml  # noqa: E402
 from mkdocs.utils.yaml import get_yaml_loader  # noqa: E402
 
-from mkdocs_memos.engine import links, translations  # noqa: E402
+from mkdocs_memos.engine.pages import links, translations  # noqa: E402
 
 DOCS = ROOT / "docs"
 URLS = ROOT / "urls.txt"

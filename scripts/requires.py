@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 def run_here() -> dict[str, str | None]:
     """In a release's environment: every snippet's error (None: it passed)."""
-    from mkdocs_memos.engine import runner, snippet
+    from mkdocs_memos.engine.running import runner, snippet
     from scripts.docs import memos_options, mkdocs_yml
 
     cache = ROOT / memos_options(mkdocs_yml())["cache"]  # where the build looks (MEMOS_CACHE moves it)

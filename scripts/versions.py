@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from packaging.version import Version  # noqa: E402
 
-from mkdocs_memos.engine.releases import MANIFEST, name  # noqa: E402
+from mkdocs_memos.engine.evidence.releases import MANIFEST, name  # noqa: E402
 
 # Installed by the line of each release in releases.txt instead of by requirements.txt.
 PER_RELEASE = {"torch", "numpy"}
@@ -187,7 +187,7 @@ def ensure_venv(release: Release, listed: list[Release]) -> Path:
     # requirement, override or exclusion left in the environment goes.
     _run([_uv(), "pip", "sync", "--quiet", "--python", str(python), "--link-mode", "hardlink", *pip_sources(),
           files["locked"]], env=_uv_env())
-    _run([python, "-m", "mkdocs_memos.engine.interpreter", release.record])
+    _run([python, "-m", "mkdocs_memos.engine.running.interpreter", release.record])
     release.installed.write_text(_one_text(inputs))
     return release.venv
 
@@ -200,9 +200,9 @@ def _one_text(inputs: dict[str, str]) -> str:
 def needs_environment(release: Release, listed: list[Release]) -> bool:
     """Whether building `release` must start its Python: its versions are not known (never recorded, or its
     requirements changed since), or a snippet must run (not cached, not skipped there)."""
-    from mkdocs_memos.engine.interpreter import Interpreter
-    from mkdocs_memos.engine.runner import Runner
-    from mkdocs_memos.site import Site
+    from mkdocs_memos.engine.running.interpreter import Interpreter
+    from mkdocs_memos.engine.running.runner import Runner
+    from mkdocs_memos.engine.pages.sources import Sources
     from scripts.docs import memos_options, mkdocs_yml
 
     if not release.recorded(release.inputs(listed)):

@@ -23,8 +23,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from mkdocs_memos.engine.runner import Result
-from mkdocs_memos.engine.server import SHOWN_BYTES
+from mkdocs_memos.engine.running.protocol import Result
+from mkdocs_memos.engine.running.server import SHOWN_BYTES
 from scripts.docs import memos_options, mkdocs_yml
 from tests.conftest import ENV, MKDOCS, ROOT, detached_sleeper, writes_to
 

@@ -17,7 +17,8 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
-from mkdocs_memos.engine import directives, notebook, render
+from mkdocs_memos.engine.pages import directives
+from mkdocs_memos.engine.views import notebook, render
 from tests.conftest import ROOT
 from tests.test_site import PAGES
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_memos import site
-from mkdocs_memos.engine import claims, conditions, directives, snippet
-from mkdocs_memos.engine.runner import Result
+from mkdocs_memos.engine.pages import addresses, sources
+from mkdocs_memos.engine.evidence import claims
+from mkdocs_memos.engine.pages import conditions, directives
+from mkdocs_memos.engine.running import snippet
+from mkdocs_memos.engine.running.protocol import Result
 
 pytestmark = pytest.mark.fast
 
@@ -75,7 +77,7 @@ def test_conditions_must_name_recorded_facts(tmp_path):
     (tmp_path / "p" / "a.py").write_text("# memo: fact warns: True\n")
     (tmp_path / "p" / "b.py").write_text("# memo: fact twice: 1\n")
     (tmp_path / "p" / "c.py").write_text("# memo: fact twice: 2\n")
-    s = site.Site()
+    s = sources.Sources()
     s.add("p.md", "{{ run p/a.py }}\n{{ run p/b.py }}\n{{ run p/c.py }}\n\n"
                   "{{ if warns }}\nx\n{{ end }}\n{{ assert nothing }}\n{{ assert twice == 1 }}\n", tmp_path)
     s.check_facts()
@@ -105,16 +107,16 @@ def test_a_claim_is_not_judged_on_the_checks_that_happened_to_run():
     """On 1.13 only one of the two snippets runs: the claim is not checked there, never "holds"."""
     snippets = two_snippets()
     skipped = Result("skipped", message="needs torch>=2.0; this site uses torch 1.13.1")
-    verdict = claims.verdicts(snippets, {"p/any.py": ran("True", True, 1), "p/new.py": skipped})["c"]
+    verdict = claims.judge(snippets, {"p/any.py": ran("True", True, 1), "p/new.py": skipped})["c"]
     assert verdict.value == claims.UNCHECKED
     assert verdict.missing == ["snippets/p/new.py: needs torch>=2.0; this site uses torch 1.13.1"]
-    both = claims.verdicts(snippets, {"p/any.py": ran("True", True, 1), "p/new.py": ran("False", False, 2)})["c"]
+    both = claims.judge(snippets, {"p/any.py": ran("True", True, 1), "p/new.py": ran("False", False, 2)})["c"]
     assert both.value == claims.PARTLY and both.missing == []
 
 
 def test_partly_says_which_cases_hold():
-    from mkdocs_memos.engine import render
+    from mkdocs_memos.engine.views import render
 
     snippets = two_snippets()
-    verdict = claims.verdicts(snippets, {"p/any.py": ran("True", True, 1), "p/new.py": ran("False", False, 2)})["c"]
+    verdict = claims.judge(snippets, {"p/any.py": ran("True", True, 1), "p/new.py": ran("False", False, 2)})["c"]
     assert render.why_not_plain(verdict, "en") == "Holds in: snippets/p/any.py:1. Does not hold in: snippets/p/new.py:2."

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mkdocs_memos.engine import links
+from mkdocs_memos.engine.pages import links
 from scripts.docs import recorded_urls, site_url
 from tests.conftest import build
 

@@ -20,8 +20,10 @@ from bs4 import BeautifulSoup
 from packaging.version import Version
 
 from mkdocs_memos import shims
-from mkdocs_memos.engine import anchors, directives, notebook, snippet
-from mkdocs_memos.engine.runner import Result
+from mkdocs_memos.engine.pages import anchors, directives
+from mkdocs_memos.engine.running import snippet
+from mkdocs_memos.engine.views import notebook
+from mkdocs_memos.engine.running.protocol import Result
 from tests.conftest import ROOT, build
 
 TORCH = Version(version("torch"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from mkdocs_memos.engine.interpreter import Interpreter
+from mkdocs_memos.engine.running.interpreter import Interpreter
 from tests.conftest import ROOT, build
 
 PAGES = sorted(p.name.removesuffix(".md") for p in (ROOT / "docs").glob("*.md") if not p.name.endswith(".en.md"))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from mkdocs_memos.engine import releases
+from mkdocs_memos.engine.evidence import releases
 from scripts.project import copy_project
 from tests.conftest import ENV, ROOT
 
@@ -213,13 +213,19 @@ def manifest(torch, outputs=None, claims=None, **entry):
             "claims": {c: {"value": v, "checks": 1} for c, v in (claims or {}).items()}}
 
 
+def changes(older: dict, newer: dict) -> list:
+    """What changed from the release of `older` to that of `newer` (their step of the what-changed page)."""
+    (step,) = releases.steps([older, newer])
+    return step.changes
+
+
 def test_differences_skip_declared_nondeterminism():
-    assert releases.differences(manifest("2.14.1", {"p/x.py": "a"}), [manifest("2.13.0", {"p/x.py": "a"})]) == []
-    assert releases.differences(manifest("2.14.1", {"p/x.py": "1"}, nondeterministic=True),
-                                [manifest("2.13.0", {"p/x.py": "2"}, nondeterministic=True)]) == []
-    (d,) = releases.differences(manifest("2.14.1", {"p/x.py": "new\n"}), [manifest("2.13.0", {"p/x.py": "old\n"})])
+    assert changes(manifest("2.13.0", {"p/x.py": "a"}), manifest("2.14.1", {"p/x.py": "a"})) == []
+    assert changes(manifest("2.13.0", {"p/x.py": "2"}, nondeterministic=True),
+                   manifest("2.14.1", {"p/x.py": "1"}, nondeterministic=True)) == []
+    (d,) = changes(manifest("2.13.0", {"p/x.py": "old\n"}), manifest("2.14.1", {"p/x.py": "new\n"}))
     assert (d.release, d.kind, d.summary) == ("2.13", "output", "old -> new") and "-old\n+new" in d.diff
-    (d,) = releases.differences(manifest("2.14.1", {"p/x.py": "new\n"}), [manifest("1.13.1", {"p/x.py": None})])
+    (d,) = changes(manifest("1.13.1", {"p/x.py": None}), manifest("2.14.1", {"p/x.py": "new\n"}))
     assert (d.release, d.kind, d.summary) == ("1.13", "runs", "runs from 2.14 (needs torch>=2.0)")
 
 
@@ -237,7 +243,7 @@ def test_differences_skip_declared_nondeterminism():
 ])
 def test_noise_is_no_change(old, new):
     assert releases.scrub(old) == releases.scrub(new)
-    assert releases.differences(manifest("2.14.1", {"p/x.py": new}), [manifest("2.13.0", {"p/x.py": old})]) == []
+    assert changes(manifest("2.13.0", {"p/x.py": old}), manifest("2.14.1", {"p/x.py": new})) == []
 
 
 @pytest.mark.parametrize("old, new", [
@@ -293,15 +299,15 @@ def test_steps_newest_first_each_against_the_release_before():
 
 
 def test_changed_in_lists_the_releases_where_an_output_differs_from_the_one_before():
-    assert releases.changed_in(releases.steps(sixteen_like())) == {"p/x.py": ["2.0", "2.14"], "p/y.py": ["2.13"]}
+    assert releases.changes_by_snippet(releases.steps(sixteen_like())) == {"p/x.py": ["2.0", "2.14"], "p/y.py": ["2.13"]}
 
 
 def test_claim_matrix_and_since_which_release():
-    assert releases.verdicts(sixteen_like())["script"] == {
+    assert releases.verdict_matrix(sixteen_like())["script"] == {
         "1.13": "holds", "2.0": "holds", "2.13": "does-not-hold", "2.14": "does-not-hold"}
     assert releases.verdict_since(sixteen_like()) == {"grad": ("holds", "2.0"), "script": ("does-not-hold", "2.13")}
     one = [manifest("2.14.1", {}, {"grad": "holds"}), manifest("2.13.0", {}, {})]
-    assert releases.verdicts(one) == {"grad": {"2.13": None, "2.14": "holds"}}
+    assert releases.verdict_matrix(one) == {"grad": {"2.13": None, "2.14": "holds"}}
     assert releases.verdict_since(one) == {"grad": ("holds", "2.14")}
 
 

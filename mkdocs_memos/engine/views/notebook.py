@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from mkdocs_memos.engine import directives, render
-from mkdocs_memos.engine.runner import Result
-from mkdocs_memos.engine.snippet import Snippet
+from mkdocs_memos.engine.pages import directives
+from mkdocs_memos.engine.running.protocol import Result
+from mkdocs_memos.engine.running.snippet import Snippet
+from mkdocs_memos.engine.views import render
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode

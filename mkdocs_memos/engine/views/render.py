@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from html import escape
 
-from mkdocs_memos.engine.claims import FAILS, HOLDS, PARTLY, UNCHECKED, Verdict
-from mkdocs_memos.engine.runner import Result
-from mkdocs_memos.engine.snippet import OPTION, Snippet
+from mkdocs_memos.engine.evidence.claims import FAILS, HOLDS, PARTLY, UNCHECKED, Verdict
+from mkdocs_memos.engine.pages.anchors import H1, output_id
+from mkdocs_memos.engine.running.protocol import Result
+from mkdocs_memos.engine.running.snippet import OPTION, Snippet
 
 LABELS = {
     "ko": {
@@ -32,6 +33,9 @@ LABELS = {
         "missing": "이 릴리스에서는 판정하지 않습니다. 근거가 되는 예제가 실행되지 않았습니다: {reasons}",
         "cases": "성립하는 경우: {holds}. 성립하지 않는 경우: {fails}.",
         "unbound": "이 문단은 {snippets}의 실행 결과에 따라 달라지는데, 이 릴리스(torch {torch})에서는 그 예제가 실행되지 않았습니다 ({reasons}).",
+        # A page shown in a language it is not written in, or translated from an older version of the original.
+        "untranslated": ("info", "아직 번역되지 않음", "이 페이지는 아직 한국어 번역이 없어 원문을 보여 줍니다."),
+        "outdated": ("warning", "번역이 오래됨", "이 번역을 쓴 뒤에 원문이 바뀌었습니다. 번역이 원문보다 뒤처져 있을 수 있습니다."),
     },
     "en": {
         "output": "Output",
@@ -54,6 +58,10 @@ LABELS = {
         "missing": "Not judged on this release: an example it rests on did not run: {reasons}",
         "cases": "Holds in: {holds}. Does not hold in: {fails}.",
         "unbound": "This passage depends on what {snippets} shows, which did not run on this release (torch {torch}): {reasons}.",
+        "untranslated": ("info", "Not translated yet",
+                         "This page has no English translation yet; the Korean original is shown."),
+        "outdated": ("warning", "Outdated translation",
+                     "The Korean page changed after this translation was written; the English text may be behind."),
     },
 }
 # Admonition types of Material, so a verdict reads at a glance.
@@ -77,15 +85,10 @@ def option_lines(source: str) -> list[int]:
     return [n for n, line in enumerate(source.splitlines(), 1) if OPTION.match(line)]
 
 
-def anchor(snippet: Snippet) -> str:
-    """The id of a snippet's output block on its page."""
-    return f"run-{snippet.name.rsplit('/', 1)[-1].removesuffix('.py')}"
-
-
 def output(snippet: Snippet, result: Result, lang: str, notes: str = "") -> str:
-    """`notes`: HTML put under the output (history.changed_in: the releases where it changed)."""
+    """`notes`: HTML put under the output (history.changed_line: the releases where it changed)."""
     t = LABELS[lang]
-    anchor_id = anchor(snippet)
+    anchor_id = output_id(snippet.name)
     if result.status == "skipped":
         text = t["skipped"].format(requires=snippet.requires, version=result.stamp["torch"])
         return f'<div class="admonition info memo-skipped" id="{anchor_id}"><p>{escape(text)}</p>{notes}</div>'
@@ -114,6 +117,22 @@ def error(message: str, output: str, lang: str) -> str:
         f'<div class="admonition failure memo-error"><p class="admonition-title">{escape(LABELS[lang]["failed"])}</p>'
         f"<pre><code>{terminal(text)}</code></pre></div>"
     )
+
+
+def notice(kind: str, lang: str) -> str:
+    """An admonition above a page's text about its translation ("untranslated", "outdated"), in Markdown."""
+    style, title, text = LABELS[lang][kind]
+    return f'!!! {style} "{title}"\n    {text}\n\n'
+
+
+def under_title(markdown: str, notices: str) -> str:
+    """`notices` under the page's h1 when the page opens with one: MkDocs takes a page's title from its first
+    element only if that is an h1, and a notice above it would take the page's title away."""
+    h1 = H1.search(markdown)
+    if not notices or not h1 or markdown[:h1.start()].strip():
+        return notices + markdown
+    rest = markdown[h1.end():].lstrip("\n")
+    return f"{markdown[:h1.end()]}\n\n{notices}{rest}"
 
 
 def terminal(text: str) -> str:

@@ -35,6 +35,11 @@ def duplicates(html: str) -> list[str]:
     return [i for i, n in counts.items() if n > 1]
 
 
+def output_id(snippet_name: str) -> str:
+    """The id of a snippet's output block on its page: `run-<file name without .py>`."""
+    return f"run-{snippet_name.rsplit('/', 1)[-1].removesuffix('.py')}"
+
+
 def line_of(markdown: str, anchor: str, occurrence: int = 1) -> int | None:
     """The line of the `occurrence`-th declaration of `anchor`: a heading's `{ #anchor }`, or the directive
     whose block carries it (`{{ run <page>/<anchor minus run->.py }}`, `{{ claim <anchor minus claim-> }}`)."""

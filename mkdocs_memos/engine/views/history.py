@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from mkdocs_memos.engine.claims import FAILS, HOLDS, PARTLY, UNCHECKED
-from mkdocs_memos.engine.releases import Step
+from mkdocs_memos.engine.evidence.claims import FAILS, HOLDS, PARTLY, UNCHECKED
+from mkdocs_memos.engine.evidence.releases import Step
 
 LABELS = {
     "ko": {
@@ -63,7 +63,7 @@ def step_anchor(release: str) -> str:
     return f"step-{release.replace('.', '-')}"
 
 
-def changed_in(releases: list[tuple[str, str]], lang: str) -> str:
+def changed_line(releases: list[tuple[str, str]], lang: str) -> str:
     """The line under an example: the releases where its output changed, each a link to its diff."""
     if not releases:
         return ""
@@ -71,7 +71,7 @@ def changed_in(releases: list[tuple[str, str]], lang: str) -> str:
     return f'<p class="memo-output__changed">{escape(LABELS[lang]["changed-in"])} {links}</p>'
 
 
-def since(value: str, release: str, first: str, lang: str) -> str:
+def since(release: str, first: str, lang: str) -> str:
     """The line under a claim: since which release its verdict is what it is."""
     t = LABELS[lang]
     text = t["since-first" if release == first else "since"].format(release=release)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from mkdocs_memos.engine.directives import Directive
+from mkdocs_memos.engine.pages.directives import Directive
 
 TERM = re.compile(
     r"^(?P<not>not\s+)?(?:torch\s*(?P<spec>[<>=!~].*)"

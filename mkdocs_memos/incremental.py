@@ -58,11 +58,14 @@ class Templates(jinja2.BytecodeCache):
 
     def compile_notebook_templates_once(self) -> None:
         """nbconvert 7 makes a Jinja environment for each notebook it converts, and mkdocs-jupyter 0.26.3 a
-        converter for each notebook: its templates were compiled again for every notebook it rendered (twice
-        each: to HTML, and to Markdown for its title), in a cold build as in every rebuild."""
+        converter for each notebook: its templates are compiled again for every notebook it renders (twice each:
+        to HTML, and to Markdown for its title), in a cold build as in every rebuild. Here they share one
+        bytecode cache, wrapped once per process."""
         from nbconvert.exporters.templateexporter import TemplateExporter
 
         create = TemplateExporter._create_environment
+        if getattr(create, "memos_templates", None) is not None:  # wrapped already: not twice
+            return
         templates = self
 
         def _create_environment(self):
@@ -70,6 +73,7 @@ class Templates(jinja2.BytecodeCache):
             env.bytecode_cache = templates
             return env
 
+        _create_environment.memos_templates = templates
         TemplateExporter._create_environment = _create_environment
 
 

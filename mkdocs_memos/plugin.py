@@ -25,7 +25,6 @@ import os
 import posixpath
 import re
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,7 +108,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
                 interpreter = Interpreter.recorded(Path(chosen)) if chosen else Interpreter.current()
             except ValueError as e:  # a record that is not one: say which file
                 raise PluginError(str(e)) from None
-            self.runner = runner.Runner(Path(self.config.cache), jobs, _progress, interpreter)
+            self.runner = runner.Runner(Path(self.config.cache), jobs, runner.terminal_progress, interpreter)
         # One folder per release too: each release's build would evict the renderings of the one before.
         self.jupyter_cache = Path(config.config_file_path).parent / ".cache" / "mkdocs-jupyter" / self._release()
         shims.jupyter_cache_per_language(config, self.jupyter_cache)
@@ -159,7 +158,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             page = self.build.sources.pages.get(file.src_uri)
             if page is None or not page.runs:
                 continue
-            src = _notebook_src(i18n, lang, page.stem)
+            src = shims.notebook_src(i18n, lang, page.stem)
             Path(self.notebook_dir.name, src).parent.mkdir(parents=True, exist_ok=True)
             self.language.notebooks[src] = (page, lang)
             made.append(File(src, self.notebook_dir.name, config.site_dir, config.use_directory_urls))
@@ -223,7 +222,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
                 source = sources.page(korean.stem, lang)
                 if not source.runs:
                     continue
-                path = Path(self.notebook_dir.name, _notebook_src(i18n, lang, korean.stem))
+                path = Path(self.notebook_dir.name, shims.notebook_src(i18n, lang, korean.stem))
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if self._write_notebook(path, source, lang):
                     cache = shims.jupyter_cache_dir(self.jupyter_cache, lang)
@@ -284,9 +283,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     def on_page_content(self, html, page, config, files):
         if page.file.src_uri.endswith(".ipynb"):
             html, renamed = notebook.with_heading_ids(html)  # the page's ids, not nbconvert's slugs of each language
-            # mkdocs-jupyter made the table of contents (and Material's "skip to content" link) from the slugs.
-            for item in _walk(page.toc):
-                item.id = renamed.get(item.id, item.id)
+            shims.toc_ids_renamed(page.toc, renamed)
         links = self.language.links.get(page.file.src_uri)
         if not links:
             return html
@@ -327,24 +324,8 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         return shims.mike_release() or releases.name(self.runner.torch)
 
 
-def _notebook_src(i18n, lang: str, stem: str) -> str:
-    """Where the notebook of the page `stem` goes among the files of `lang` (static-i18n's folder for it)."""
-    return shims.i18n_folder(i18n, lang) + f"notebooks/{stem or 'index'}.ipynb"
-
-
 def _github_repo(config) -> str:
     m = re.fullmatch(r"https://github\.com/([^/]+/[^/]+?)(?:\.git)?/?", config.repo_url or "")
     if not m:
         raise PluginError(f"repo_url must be a GitHub repository (Colab opens notebooks from GitHub): {config.repo_url}")
     return m[1]
-
-
-def _walk(toc):
-    for item in toc:
-        yield item
-        yield from _walk(item.children)
-
-
-def _progress(done: int, total: int) -> None:
-    if sys.stderr.isatty():
-        sys.stderr.write(f"\r  memos: {done}/{total} snippets ran" + ("\n" if done == total else ""))

@@ -9,7 +9,7 @@ the served page holding the new text, as a browser polling the page would see it
 in this run and reported as a median; the targets are those of the issue. Nothing here asserts a figure:
 the table says met or missed. Lighthouse (npm, package-lock.json) scores every page for mobile.
 
-    python scripts/bench.py [--quick] [--reps N] [--edits N] [--snippets N] [--lighthouse-pages N]
+    python -m scripts.bench [--quick] [--reps N] [--edits N] [--snippets N] [--lighthouse-pages N]
                             [--out FILE] [--readme FILE]
 """
 
@@ -40,7 +40,8 @@ from pathlib import Path
 
 import psutil
 
-import bench_sites as sites
+from scripts import bench_sites as sites
+from mkdocs_memos.engine.pages.sources import Sources
 from mkdocs_memos.engine.running import snippet
 
 ROOT = sites.ROOT
@@ -187,11 +188,10 @@ class Bench:
         project = self.tmp / "serve"
         shutil.copytree(self.project, project)
         name = self.edited()
-        page = next(p for p, d in sites._runs(project / "docs") if d.arg == name and not p.endswith(".en.md"))
+        page, _ = Sources.scan(project / "docs", project / "snippets").example(name)  # its Korean page
         base = urllib.parse.urlparse(_config_site_url(project)).path.rstrip("/")
-        stem = page.removesuffix(".md")
         port = _free_port()
-        url = f"http://127.0.0.1:{port}{base}/{'' if stem == 'index' else stem + '/'}"
+        url = f"http://127.0.0.1:{port}{base}/{page}"
         log = open(self.tmp / "serve.log", "w")  # noqa: SIM115 - closed below
         server = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
                                   cwd=project, env=self._env(), stdout=log, stderr=subprocess.STDOUT)

@@ -1,4 +1,4 @@
-"""One site per PyTorch release (`python scripts/versions.py --help`).
+"""One site per PyTorch release (`python -m scripts.versions --help`).
 
 Each release listed in releases.txt gets its own virtual environment with exactly that torch, its own pins
 and the other packages of requirements.txt, kept outside the repository (MEMOS_VENVS, by default
@@ -8,7 +8,7 @@ environment: sixteen CUDA builds of torch share every file they have in common. 
 give them (`cuda_libraries`): the snippets run on the CPU, so a CUDA build only loads its CUDA libraries, and
 every release gets the newest of each library, of its own ABI version, that any listed release pins; Triton,
 which compiles GPU kernels only, is not installed. Beside each environment, a record of its versions
-(engine/interpreter.py) lets the build key the cache without starting it.
+(engine/running/interpreter.py) lets the build key the cache without starting it.
 
 This project's own `mkdocs` builds every release, told by MEMOS_INTERPRETER to run the snippets with that
 release's Python. A release whose outputs are all in the cache (only prose changed) is built without its
@@ -33,12 +33,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.version import Version
+
+from mkdocs_memos.engine.evidence.releases import MANIFEST, name
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from packaging.version import Version  # noqa: E402
-
-from mkdocs_memos.engine.evidence.releases import MANIFEST, name  # noqa: E402
 
 # Installed by the line of each release in releases.txt instead of by requirements.txt.
 PER_RELEASE = {"torch", "numpy"}
@@ -66,7 +65,7 @@ class Release:
 
     @property
     def record(self) -> Path:
-        """The versions of its environment (engine/interpreter.py), kept beside it: what the build needs of it
+        """The versions of its environment (engine/running/interpreter.py), kept beside it: what the build needs of it
         when no snippet must run."""
         return VENVS / f"torch-{self.torch}.json"
 

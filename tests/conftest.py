@@ -12,7 +12,6 @@ import pytest
 from scripts.project import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 # Copies of the project share the repository's cache: entries are keyed by content, so an unchanged
 # snippet is not run again, and an edited one is.

@@ -6,7 +6,7 @@ from mkdocs_memos.engine.pages import links
 from scripts.docs import recorded_urls, site_url
 from tests.conftest import build
 
-FIX = "run `make build && .venv/bin/python scripts/docs.py urls` to record them"
+FIX = "run `make build && .venv/bin/python -m scripts.docs urls` to record them"
 
 
 def test_every_internal_link_and_fragment_resolves(site, capsys):

@@ -31,7 +31,7 @@ def git(repo, *args) -> str:
 
 def deploy(repo, *only) -> None:
     done = subprocess.run(
-        [sys.executable, "scripts/versions.py", "deploy", *only],
+        [sys.executable, "-m", "scripts.versions", "deploy", *only],
         cwd=repo, env=ENV, capture_output=True, text=True, timeout=1200,
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -69,7 +69,7 @@ def test_versions_json_lists_both_releases_newest_as_latest(repo):
 def test_merging_built_sites_deploys_what_deploy_does(repo):
     """CI's path: each release built by its own job, then merged by a job that runs nothing else."""
     built = repo / "site-releases"
-    done = subprocess.run([sys.executable, "scripts/versions.py", "merge", built / "2.14", built / "2.13",
+    done = subprocess.run([sys.executable, "-m", "scripts.versions", "merge", built / "2.14", built / "2.13",
                            "--branch", "ci-pages"], cwd=repo, env=ENV, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "merged 2.13, 2.14 into ci-pages" in done.stdout  # in release order, whatever order it was given
@@ -77,7 +77,7 @@ def test_merging_built_sites_deploys_what_deploy_does(repo):
         assert git(repo, "rev-parse", f"ci-pages:{path}") == git(repo, "rev-parse", f"gh-pages:{path}"), path
     not_a_site = repo / "site-releases" / "empty"
     not_a_site.mkdir()
-    done = subprocess.run([sys.executable, "scripts/versions.py", "merge", not_a_site], cwd=repo, env=ENV,
+    done = subprocess.run([sys.executable, "-m", "scripts.versions", "merge", not_a_site], cwd=repo, env=ENV,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and f"{not_a_site}: no outputs.json" in done.stderr
 
@@ -194,7 +194,7 @@ def test_a_warning_stops_the_deploy_and_changes_nothing(repo):
     head = git(repo, "rev-parse", "gh-pages")
     home = repo / "docs" / "index.md"
     home.write_text(home.read_text() + "\n[broken](no-such-page.md)\n")
-    done = subprocess.run([sys.executable, "scripts/versions.py", "deploy", "2.13.0"],
+    done = subprocess.run([sys.executable, "-m", "scripts.versions", "deploy", "2.13.0"],
                           cwd=repo, env=ENV, capture_output=True, text=True, timeout=600)
     said = done.stdout + done.stderr
     assert done.returncode != 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -111,7 +112,7 @@ class Batch:
                 f" and {len(self.todo) - 3} more" if len(self.todo) > 3 else "")
             raise InterpreterMissing(
                 f"{names} must run on torch {runner.torch}, and the Python recorded to run snippets there is "
-                f"missing: {runner.interpreter.executable} (`python scripts/versions.py venvs {runner.torch}` makes it)")
+                f"missing: {runner.interpreter.executable} (`python -m scripts.versions venvs {runner.torch}` makes it)")
         cached = sum(r.cached for r in self.results.values())
         self.summary = Summary(total=len(self.results) + len(self.todo), cached=cached)
         self._error: BaseException | None = None
@@ -192,6 +193,12 @@ class Runner:
 
     def run(self, snippets: list[Snippet]) -> tuple[dict[str, Result], Summary]:
         return self.start(snippets).wait()
+
+
+def terminal_progress(done: int, total: int) -> None:
+    """How many snippets ran so far, on one line of the terminal (not in a log that is not one)."""
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r  memos: {done}/{total} snippets ran" + ("\n" if done == total else ""))
 
 
 def _cached(cache: Cache, s: Snippet) -> Result | None:

@@ -5,8 +5,8 @@ then answers each job read from stdin with its result on stdout, in the order th
 `--jobs` children run at once; each is killed with every process it started at its timeout or memory
 limit, and when it ends. Ctrl-C, SIGTERM or the build's death ends them all, and the server.
 
-Forking is what makes isolation cheap: a child starts with torch already imported (about 1.4 s saved per
-snippet) and with nothing another snippet did. The parent must never run a torch op itself: forking a
+Forking is what makes isolation cheap: a child starts with torch already imported (the import costs more than
+most snippets) and with nothing another snippet did. The parent must never run a torch op itself: forking a
 process whose thread pools have started makes children hang.
 """
 
@@ -37,16 +37,16 @@ from mkdocs_memos.engine.running.protocol import ERROR, Answer, Job, Outcome, Re
 # Shown at most, in bytes, of one snippet's output; the rest is counted and cut with a visible note.
 SHOWN_BYTES = 64 * 1024
 # Not in every release the site is built for (torch 1.13 has none of them). torch._dynamo is pulled in by the
-# first optimizer step (~0.75 s); functorch.compile by torch.compile and torch.export (AOT autograd): 0.17 s
-# once here saves ~0.3 s in each child that compiles or exports (not torch._inductor.compile_fx: it costs more
-# here than it saves there).
+# first optimizer step, functorch.compile by torch.compile and torch.export (AOT autograd): imported once here,
+# not in every child that needs them (not torch._inductor.compile_fx: importing it here costs more than the
+# children that use it would save).
 OPTIONAL_MODULES = ("torch._dynamo", "torch.func", "functorch.compile")
 # Read from the end of the output for the stack that faulthandler prints last when a child crashes or hangs.
 TAIL_BYTES = 16 * 1024
 # How long a hanging child gets to print its stack (on SIGUSR1) before it is killed.
 DUMP_GRACE = 0.3
-# Seconds between two looks at the running snippets' memory (and at the build still being there). Reading one
-# process's RssAnon costs ~0.2 ms; at 3 GB/s of page faults a snippet passes its limit by < 0.3 GB.
+# Seconds between two looks at the running snippets' memory (and at the build still being there): reading a
+# process's memory is cheap, and a snippet cannot allocate far past its limit between two looks.
 POLL = 0.1
 
 

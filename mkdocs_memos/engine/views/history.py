@@ -1,6 +1,6 @@
 """The releases' manifests as a reader sees them: the what-changed page (a section per release step, newest
 first), the claim x release and example x release matrix, and the line under an example or a claim saying
-since when it is what it is. Computed from the manifests (engine/releases.py), never typed; plain strings of
+since when it is what it is. Computed from the manifests (engine/evidence/releases.py), never typed; plain strings of
 Markdown and HTML, every text from a run escaped here.
 """
 

@@ -3,7 +3,7 @@ page, with the outputs of the run that made the page. Nothing runs here: the res
 
 The first cell installs the torch release that ran the snippets, and a setup cell makes every later cell
 start as each snippet started in the engine (seeded, one torch thread, default print options, every
-warning shown as `python -W default` shows it: see engine/child.py), so that
+warning shown as `python -W default` shows it: see engine/running/child.py), so that
 running the notebook (in Colab, say) prints what the page shows.
 
 It is stored as a kernel would have left it, so that `pytest --nbval` replays it and compares: execution
@@ -79,7 +79,7 @@ def build(title: str, markdown: str, lang: str, torch: str, snippets: dict[str, 
     (no local tag such as +cpu: PyPI does not have it); `snippets` and `results` by snippet name; `page_id` the
     id of the page's h1 (anchors.h1_id). Each heading ends with an anchor holding the page's id for it (the
     page's `{ #id }`), which links inside the notebook in Jupyter too, and which `with_heading_ids` reads."""
-    # Imported here: nbformat loads jsonschema (~0.1 s), which a build's start-up need not wait for.
+    # Imported here: nbformat loads jsonschema, which a build's start-up need not wait for.
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 

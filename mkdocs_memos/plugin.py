@@ -1,20 +1,13 @@
 """The MkDocs plugin `memos`: MkDocs' events, their order among the other plugins, and the glue with them.
 
-What the site shows is decided by the MkDocs-free core, engine/build.py: one `Build` per build scans the pages,
-starts their snippets in the background (on_pre_build), gives each page its Markdown with placeholders where
-outputs and verdicts go (on_page_markdown) and fills them once the results are in (on_page_context). A failure
-stops `mkdocs build` with the snippet's file and line (raised at on_env, outside any page); under `mkdocs serve`
-the page shows it instead. Each page with snippets also gets its notebook (engine/views/notebook.py), added in
-on_files as a page that mkdocs-jupyter renders; each build writes its outputs' manifest into the site.
-
-The events, in the order MkDocs calls them: on_startup (once: the plugin instance is kept across `mkdocs serve`
-rebuilds, and with it the snippet server); on_serve (once: the notebook worker, conversions.py); on_config;
-on_pre_build; on_files (notebook pages, redirects); for each page on_pre_page (its notebook; under serve, once
-the results are in, the changed notebooks to the worker), on_page_markdown, on_page_content (notebook links);
-on_env (failures stop the build here); for each page on_page_context (outputs and verdicts, the ids checked) and
-on_post_page (relative language links); on_post_build (the manifest); on_build_error (empty the site);
-on_shutdown. static-i18n builds the English pages from within the Korean build's on_post_build: that nested build
-keeps the same `Build`.
+What the site shows is decided by the MkDocs-free core, engine/build.py: one `Build` per build scans the pages
+and starts their snippets in the background (on_pre_build), gives each page its Markdown with placeholders where
+outputs and verdicts go (on_page_markdown), and fills them once the results are in (on_page_context). Failures
+stop `mkdocs build` at on_env, outside any page; under `mkdocs serve` the page shows them instead. Each page with
+snippets gets its notebook, added in on_files as a page that mkdocs-jupyter renders (written at on_pre_page);
+on_post_build writes the outputs' manifest into the site. The plugin instance, and with it the snippet server,
+lives across `mkdocs serve` rebuilds; static-i18n builds the English pages from within the Korean build's
+on_post_build, and that nested build keeps the same `Build`.
 """
 
 from __future__ import annotations
@@ -66,19 +59,14 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         self.language = Language()
         self.converted_ahead = False  # this build's changed notebooks are written and handed to the worker
         self.site_dir: str | None = None
-        # Kept across `mkdocs serve` rebuilds: what an edit leaves unchanged is not made again.
-        self.templates = incremental.Templates()
-        self.renders = incremental.Renders()
-        self.pages = incremental.Pages()
-        self.written = incremental.Written()
-        self.search_entries = incremental.SearchEntries()
+        self.kept = incremental.Kept()  # across `mkdocs serve` rebuilds: what an edit leaves unchanged is not made again
         self.conversions = conversions.Conversions()  # started by on_serve
         self.jupyter_cache: Path | None = None  # mkdocs-jupyter's cache, a folder per language in it
         self.aside: dict = {}  # notebook src -> its HTML, while the search plugin runs (shims.content_aside)
 
     def on_startup(self, command, dirty):
         self.serving = command == "serve"
-        shims.when_imported("mkdocs_jupyter.convert", self.templates.compile_notebook_templates_once)
+        shims.when_imported("mkdocs_jupyter.convert", self.kept.templates.compile_notebook_templates_once)
         shims.when_imported("mkdocs_jupyter.convert", shims.notebook_styles_linked)
         shims.quiet_jupyter()
 
@@ -195,13 +183,13 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             self.conversions.wait(path)  # its conversion in mkdocs-jupyter's cache, the file no longer read
             self._write_notebook(path, source, lang)  # if unchanged, mkdocs-jupyter's cache has its HTML
         elif self.serving:
-            self.renders.reuse(page, config, files)
+            self.kept.renders.reuse(page, config, files)
         return page
 
     def _write_notebook(self, path: Path, source: PageSource, lang: str) -> bool:
         """Write the notebook of `source` in `lang` at `path`, unless it holds that notebook already."""
         inputs = self.build.notebook(source, lang)
-        if not self.written.changed(path, inputs):
+        if not self.kept.written.changed(path, inputs):
             return False
         notebook.write(notebook.build(**inputs), path)
         return True
@@ -240,10 +228,9 @@ class MemosPlugin(BasePlugin[MemosConfig]):
                                    config.site_url or "")
 
     def on_env(self, env, config, files):
-        env.bytecode_cache = self.templates
+        env.bytecode_cache = self.kept.templates
         if self.serving:
-            self.search_entries.install(config.plugins.get("material/search"))
-            self.pages.install(env, config)
+            self.kept.install(env, config)
         new = self.build.unreported_failures()
         if new and not self.serving:
             raise PluginError("snippets failed:\n" + "\n".join(f"  {f}" for f in new))
@@ -300,11 +287,8 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         return shims.relative_language_links(output, page.url, config.site_url)
 
     def on_post_build(self, config):
-        if self.serving:  # what this rebuild made again, for the contributor watching it (and tests)
-            pages, notebooks, rendered = self.renders.done(), self.written.done(), self.pages.done()
-            log.info(f"memos: converted {len(pages)} pages ({', '.join(pages)}) and wrote {len(notebooks)} notebooks "
-                     f"({', '.join(str(p.relative_to(self.notebook_dir.name)) for p in notebooks)}); rendered "
-                     f"{len(rendered)} pages ({', '.join(rendered)})")
+        if self.serving:
+            log.info(self.kept.report(Path(self.notebook_dir.name)))
         with open(Path(config.site_dir) / releases.MANIFEST, "w", encoding="utf-8") as f:
             json.dump(self.build.manifest, f, ensure_ascii=False, indent=1)
 

@@ -120,3 +120,17 @@ def test_partly_says_which_cases_hold():
     snippets = two_snippets()
     verdict = claims.judge(snippets, {"p/any.py": ran("True", True, 1), "p/new.py": ran("False", False, 2)})["c"]
     assert render.why_not_plain(verdict, "en") == "Holds in: snippets/p/any.py:1. Does not hold in: snippets/p/new.py:2."
+
+
+@pytest.mark.parametrize("torch, ko, en", [
+    ("2.14.1+cu130", "2.14.1 (CUDA 13.0 빌드, CPU에서 실행)", "2.14.1 (CUDA 13.0 build, run on the CPU)"),
+    ("1.13.1+cu117", "1.13.1 (CUDA 11.7 빌드, CPU에서 실행)", "1.13.1 (CUDA 11.7 build, run on the CPU)"),
+    ("2.13.0+cpu", "2.13.0 (CPU 빌드)", "2.13.0 (CPU build)"),
+    ("2.14.1", "2.14.1", "2.14.1"),
+])
+def test_an_output_names_its_release_and_the_build_that_ran_it(torch, ko, en):
+    from mkdocs_memos.engine.evidence.releases import label
+    from mkdocs_memos.engine.views import render
+
+    assert (render.torch_build(torch, "ko"), render.torch_build(torch, "en")) == (ko, en)
+    assert label(torch) == torch.split("+")[0]  # how every other box and sentence names the release

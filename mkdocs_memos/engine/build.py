@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from packaging.version import Version
 
 from mkdocs_memos.engine.evidence import claims, releases
 from mkdocs_memos.engine.evidence.claims import Verdict
@@ -113,7 +112,7 @@ class Build:
         steps = releases.steps(manifests)
         changed = releases.changes_by_snippet(steps)
         if older:
-            self.log.info(f"memos: compared with {', '.join(m['torch'] for m in older)}: "
+            self.log.info(f"memos: compared with {', '.join(releases.label(m['torch']) for m in older)}: "
                           f"{len(changed)} examples changed at some release")
         self._failures.extend(list(self.sources.problems.values()) + [
             self._failure(n, r) for n, r in results.items() if r.status == ERROR
@@ -130,9 +129,8 @@ class Build:
 
     @property
     def torch(self) -> str:
-        """The torch release that ran this build's snippets (as its outputs are stamped)."""
-        stamps = [r.stamp["torch"] for r in self.evidence.results.values() if r.stamp]
-        return stamps[0] if stamps else self.runner.torch
+        """The torch release this build is for, as its pages name it (releases.label)."""
+        return releases.label(self.runner.torch)
 
     def binding(self, page: PageSource, lang: str) -> Binding:
         """The page bound to this release's runs, made once per page and language: a passage whose evidence did
@@ -156,7 +154,7 @@ class Build:
                 taken, missing = self._answer(block.condition)
             if taken is None and missing:
                 text = render.LABELS[lang]["unbound"].format(
-                    snippets=", ".join(sorted({m.split(":")[0] for m in missing})), torch=self.runner.torch,
+                    snippets=", ".join(sorted({m.split(":")[0] for m in missing})), torch=self.torch,
                     reasons="; ".join(missing))
                 notes[block.start.line] = f'!!! note ""\n    {text}'
             for n in block.hidden(taken):
@@ -169,7 +167,7 @@ class Build:
             taken, missing = self._answer(condition)
             if not taken:
                 why = f"its evidence did not run: {'; '.join(missing)}" if missing else self._facts_shown(condition)
-                failure = f"{page.at(d)}: '{{{{ assert {d.arg} }}}}' does not hold on torch {self.runner.torch} ({why})"
+                failure = f"{page.at(d)}: '{{{{ assert {d.arg} }}}}' does not hold on torch {self.torch} ({why})"
                 self._failures.append(failure)
                 notes[d.line] = render.error(failure, "", lang)
         return binding
@@ -184,7 +182,7 @@ class Build:
 
     def _facts_shown(self, condition: Condition) -> str:
         facts = ", ".join(f"{f} = {self.evidence.facts[f]!r}" for f in condition.facts)
-        return f"torch {self.runner.torch}" + (f"; {facts}" if facts else "")
+        return f"torch {self.torch}" + (f"; {facts}" if facts else "")
 
     def _failure(self, name: str, result: Result) -> str:
         snippet = self.sources.snippets[name]
@@ -291,7 +289,7 @@ class Build:
         runs = page.runs
         return {
             "title": page.title, "markdown": "\n".join(self.binding(page, lang).lines) + "\n", "lang": lang,
-            "torch": Version(self.runner.torch).public,
+            "torch": self.torch,
             "snippets": {n: self.sources.snippets[n] for n in runs if n in self.sources.snippets},
             "results": {n: dataclasses.replace(e.results[n], seconds=0, cached=False) for n in runs if n in e.results},
             "page_id": self.sources.page_id(page.stem),

@@ -36,6 +36,12 @@ NOISE = [
 ]
 
 
+def label(torch_version: str) -> str:
+    """How every page names a torch release: its public version ("2.14.1+cu130" -> "2.14.1"). Which build of it
+    ran (CUDA, CPU) is said once, in each output's stamp (views/render.py)."""
+    return Version(torch_version).public
+
+
 def name(torch_version: str) -> str:
     """The folder a torch release is deployed under: its major.minor ("2.14.1+cpu" -> "2.14")."""
     v = Version(torch_version)

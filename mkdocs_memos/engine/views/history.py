@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from mkdocs_memos.engine.evidence.claims import FAILS, HOLDS, PARTLY, UNCHECKED
-from mkdocs_memos.engine.evidence.releases import Step
+from mkdocs_memos.engine.evidence.releases import Step, label
+from mkdocs_memos.engine.views import render
 
 LABELS = {
     "ko": {
@@ -30,7 +30,6 @@ LABELS = {
         "not-run": "실행 안 됨",
         "runs": "실행됨",
         "first": "처음",
-        HOLDS: "성립", FAILS: "성립 안 함", PARTLY: "일부만", UNCHECKED: "확인 못 함", None: "—",
     },
     "en": {
         "changed-in": "Output changed in",
@@ -49,7 +48,6 @@ LABELS = {
         "not-run": "does not run",
         "runs": "runs",
         "first": "first",
-        HOLDS: "holds", FAILS: "does not hold", PARTLY: "partly", UNCHECKED: "not checked", None: "—",
     },
 }
 
@@ -84,7 +82,7 @@ def changes(steps: list[Step], examples: dict[str, str], site_url: str, lang: st
     t = LABELS[lang]
     if not steps:
         return t["alone"].format(site=site_url)
-    compared = [steps[-1].older["torch"]] + [s.newer["torch"] for s in reversed(steps)]
+    compared = [label(m["torch"]) for m in [steps[-1].older] + [s.newer for s in reversed(steps)]]
     parts = [t["compared"].format(releases=", ".join(compared))]
     for step in steps:
         old, new = step.older["release"], step.newer["release"]
@@ -114,7 +112,8 @@ def matrix(manifests: list[dict], verdicts: dict, words: dict[str, str], claim_l
     head = "".join(f'<th><a href="{escape(release_links[r])}">{escape(r)}</a></th>' for r in releases)
     rows = "".join(
         f'<tr><td><a href="{escape(claim_links[c])}">«{escape(words[c])}»</a></td>'
-        + "".join(f'<td data-verdict="{v or "none"}">{escape(t[v])}</td>' for v in (verdicts.get(c) or {}).values())
+        + "".join(f'<td data-verdict="{v or "none"}">{escape(render.LABELS[lang][v] if v else "—")}</td>'
+                  for v in (verdicts.get(c) or {}).values())
         + "</tr>"
         for c in words
     )

@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from html import escape
 
+from packaging.version import Version
+
 from mkdocs_memos.engine.evidence.claims import FAILS, HOLDS, PARTLY, UNCHECKED, Verdict
+from mkdocs_memos.engine.evidence.releases import label
 from mkdocs_memos.engine.pages.anchors import H1, output_id
 from mkdocs_memos.engine.running.protocol import Result
 from mkdocs_memos.engine.running.snippet import OPTION, Snippet
@@ -17,13 +20,14 @@ LABELS = {
         "expected": "예상된 예외: {name}",
         "truncated": "출력이 너무 길어 앞의 {shown}만 보여 줍니다 (전체 {total}).",
         "skipped": "이 예제는 {requires}에서만 실행됩니다. 이 사이트는 torch {version}로 만들었습니다.",
+        "cuda-build": "CUDA {cuda} 빌드, CPU에서 실행",
+        "cpu-build": "CPU 빌드",
         "failed": "실행 실패",
         "claim": "메모의 주장",
-        "evidence": "근거",
-        "page": "쪽",
+        "page": "페이지",
         "verdict": "판정",
         "notebook": "노트북으로 보기",
-        "back": "이 노트북의 쪽으로",
+        "back": "이 노트북의 페이지로",
         "download": "노트북 내려받기 (.ipynb)",
         "colab": "Colab에서 열기",
         HOLDS: "성립함",
@@ -42,9 +46,10 @@ LABELS = {
         "expected": "expected exception: {name}",
         "truncated": "Output too long: only the first {shown} of {total} is shown.",
         "skipped": "This example runs only on {requires}; this site was built with torch {version}.",
+        "cuda-build": "CUDA {cuda} build, run on the CPU",
+        "cpu-build": "CPU build",
         "failed": "Run failed",
         "claim": "The memo's claim",
-        "evidence": "Evidence",
         "page": "Page",
         "verdict": "Verdict",
         "notebook": "View as a notebook",
@@ -90,12 +95,12 @@ def output(snippet: Snippet, result: Result, lang: str, notes: str = "") -> str:
     t = LABELS[lang]
     anchor_id = output_id(snippet.name)
     if result.status == "skipped":
-        text = t["skipped"].format(requires=snippet.requires, version=result.stamp["torch"])
+        text = t["skipped"].format(requires=snippet.requires, version=label(result.stamp["torch"]))
         return f'<div class="admonition info memo-skipped" id="{anchor_id}"><p>{escape(text)}</p>{notes}</div>'
     label = t["output"]
     if snippet.raises:
         label += " · " + t["expected"].format(name=snippet.raises)
-    stamp = "torch {torch} · Python {python} · {platform}".format(**result.stamp)
+    stamp = f"torch {torch_build(result.stamp['torch'], lang)} · Python {result.stamp['python']} · {result.stamp['platform']}"
     note = ""
     shown = len(result.output.encode())
     if result.output_bytes > shown:
@@ -108,6 +113,16 @@ def output(snippet: Snippet, result: Result, lang: str, notes: str = "") -> str:
         f'<span class="memo-output__stamp">{escape(stamp)}</span></div>'
         f"<pre><code>{body}</code></pre>{note}{notes}</div>"
     )
+
+
+def torch_build(torch: str, lang: str) -> str:
+    """The release that ran an output and which build of it: "2.14.1 (CUDA 13.0 build, run on the CPU)". The
+    snippets ask for no GPU, so a CUDA build runs them on the CPU as a CPU build would."""
+    local = Version(torch).local or ""
+    cuda = re.fullmatch(r"cu(\d+)(\d)", local)
+    if cuda:
+        return f"{label(torch)} ({LABELS[lang]['cuda-build'].format(cuda=f'{cuda[1]}.{cuda[2]}')})"
+    return f"{label(torch)} ({LABELS[lang]['cpu-build']})" if local == "cpu" else label(torch)
 
 
 def error(message: str, output: str, lang: str) -> str:

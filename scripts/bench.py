@@ -33,7 +33,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -189,9 +188,8 @@ class Bench:
         shutil.copytree(self.project, project)
         name = self.edited()
         page, _ = Sources.scan(project / "docs", project / "snippets").example(name)  # its Korean page
-        base = urllib.parse.urlparse(_config_site_url(project)).path.rstrip("/")
         port = _free_port()
-        url = f"http://127.0.0.1:{port}{base}/{page}"
+        url = f"http://127.0.0.1:{port}/{page}"  # mkdocs.yml sets no site_url: served at the root
         log = open(self.tmp / "serve.log", "w")  # noqa: SIM115 - closed below
         server = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
                                   cwd=project, env=self._env(), stdout=log, stderr=subprocess.STDOUT)
@@ -427,11 +425,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _config_site_url(project: Path) -> str:
-    m = re.search(r"^site_url:\s*(\S+)", (project / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
-    return m[1] if m else "/"
 
 
 def _machine() -> str:

@@ -65,6 +65,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         self.aside: dict = {}  # notebook src -> its HTML, while the search plugin runs (shims.content_aside)
         self.publication: publication.Publication | None = None  # where the site is published (on_config)
         self.published = False  # whether on_config has looked for it
+        self.search_indexes: dict = {}  # lang -> its search index, as each language's build ends (shims)
 
     def on_startup(self, command, dirty):
         self.serving = command == "serve"
@@ -266,6 +267,9 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     @event_priority(100)  # before the search plugin indexes page.content: outputs and verdicts are searchable
     def _page_context(self, context, page, config, nav):
         context["memos_release"] = shims.mike_release()  # copy-link buttons pin addresses to it (overrides/main.html)
+        i18n = config.plugins.get("i18n")
+        folder = shims.i18n_folder(i18n, config.theme["language"]) if i18n else ""
+        context["search_index"] = folder + shims.SEARCH_INDEX if folder else None  # its language's (main.html)
         if page.file.src_uri.endswith(".ipynb"):  # linked in the page's head (overrides/main.html)
             context["notebook_stylesheet"] = shims.NOTEBOOK_STYLESHEET
         source = self.build.sources.pages.get(page.file.src_uri)
@@ -312,11 +316,26 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     def on_post_page(self, output, page, config):
         return shims.relative_language_links(output, page.url, config.site_url)
 
-    def on_post_build(self, config):
+    @event_priority(-50)  # after the search plugin's, which writes this language's index; before static-i18n's
+    def _search_index(self, config):
+        if "material/search" in config.plugins:
+            shims.search_index_kept(config.site_dir, config.theme["language"], self.search_indexes)
+
+    @event_priority(-110)  # after static-i18n's, which builds the other languages and merges their indexes
+    def _post_build(self, config):
+        i18n = config.plugins.get("i18n")
+        if getattr(i18n, "building", False):  # the nested build of another language
+            return
+        if i18n is not None and self.search_indexes:
+            folders = {lang: shims.i18n_folder(i18n, lang) for lang in self.search_indexes}
+            shims.search_index_per_language(config.site_dir, folders, self.search_indexes)
+        self.search_indexes = {}
         if self.serving:
             log.info(self.kept.report(Path(self.notebook_dir.name)))
         with open(Path(config.site_dir) / releases.MANIFEST, "w", encoding="utf-8") as f:
             json.dump(self.build.manifest, f, ensure_ascii=False, indent=1)
+
+    on_post_build = CombinedEvent(_search_index, _post_build)
 
     def on_build_error(self, error):
         # A build that stopped half-way would leave some pages new and some from the last build, all looking

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from mkdocs_memos.engine.pages import links
 from scripts.docs import recorded_urls, site_url
-from tests.conftest import build
+from tests.conftest import ENV, build
 
 FIX = "run `make build && .venv/bin/python -m scripts.docs urls` to record them"
 
 
 def test_every_internal_link_and_fragment_resolves(site, capsys):
-    report = links.check(site, site_url())
+    report = links.check(site, site_url(ENV))
     with capsys.disabled():
         print(f"\nlinks: {report.pages} pages, {report.links} internal links and fragments checked, "
               f"{len(report.external)} external links listed (not fetched)")
@@ -19,7 +19,7 @@ def test_every_internal_link_and_fragment_resolves(site, capsys):
 
 
 def test_external_links_use_https(site):
-    report = links.check(site, site_url())
+    report = links.check(site, site_url(ENV))
     assert not [h for h in report.external if not h.startswith(("https://", "mailto:"))]
 
 

@@ -298,16 +298,18 @@ class Bench:
                               capture_output=True, text=True))
         pages = sorted(p.parent.relative_to(site_dir).as_posix() + "/" for p in site_dir.rglob("index.html")
                        if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:2000])[:self.args.lighthouse_pages]
-        rows = ["", "Lighthouse 12.2.3, mobile, performance only, Debian's Chromium; our files are "
+        rows = ["", "Lighthouse 12.2.3, mobile, performance and accessibility, Debian's Chromium; our files are "
                 "docs/assets/memos.css and memos.js (Material's bundle is not ours); text served gzip-compressed, as "
                 "GitHub Pages serves it.", "",
-                "| page | score | first paint (s) | largest paint (s) | blocking (ms) | ours: blocking paint (ms) "
-                "| ours: main thread (ms) |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                "| page | performance | accessibility | first paint (s) | largest paint (s) | blocking (ms) "
+                "| ours: blocking paint (ms) | ours: main thread (ms) |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         with _static_server(site_dir) as root:
             for page in pages:
                 r = _lighthouse(root + ("" if page == "./" else page), self.tmp / "lighthouse.json")
-                rows.append(f"| `{page}` | {r['score']:.0f} | {r['fcp']:.1f} | {r['lcp']:.1f} | {r['tbt']:.0f} "
-                            f"| {r['ours_blocking']:.0f} | {r['ours_script']:.0f} |")
+                failed = f" ({', '.join(r['failed'])})" if r["failed"] else ""
+                rows.append(f"| `{page}` | {r['score']:.0f} | {r['accessibility']:.0f}{failed} | {r['fcp']:.1f} "
+                            f"| {r['lcp']:.1f} | {r['tbt']:.0f} | {r['ours_blocking']:.0f} | {r['ours_script']:.0f} |")
         return "\n".join(rows) + "\n"
 
     # --- helpers --------------------------------------------------------------------------------------
@@ -398,9 +400,11 @@ def _static_server(root: Path):
 
 
 def _lighthouse(url: str, report: Path) -> dict:
-    """One page's mobile performance (Lighthouse's default: a mid-range phone on a slow 4G network)."""
+    """One page's mobile performance (Lighthouse's default: a mid-range phone on a slow 4G network) and its
+    accessibility score."""
     _check(subprocess.run(
-        [str(ROOT / "node_modules" / ".bin" / "lighthouse"), url, "--only-categories=performance", "--output=json",
+        [str(ROOT / "node_modules" / ".bin" / "lighthouse"), url, "--only-categories=performance,accessibility",
+         "--output=json",
          f"--output-path={report}", "--quiet", "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
         # Chromium's profile folders go in the benchmark's own temporary folder, which is removed at the end.
         env=dict(os.environ, CHROME_PATH=CHROMIUM, TMPDIR=str(report.parent)), capture_output=True, text=True))
@@ -413,6 +417,9 @@ def _lighthouse(url: str, report: Path) -> dict:
 
     return {
         "score": 100 * (found["categories"]["performance"]["score"] or 0),
+        "accessibility": 100 * (found["categories"]["accessibility"]["score"] or 0),
+        # the accessibility audits that failed, by id
+        "failed": [a for a, r in audits.items() if r.get("scoreDisplayMode") == "binary" and r.get("score") == 0],
         "fcp": audits["first-contentful-paint"]["numericValue"] / 1000,
         "lcp": audits["largest-contentful-paint"]["numericValue"] / 1000,
         "tbt": audits["total-blocking-time"]["numericValue"],

@@ -332,7 +332,13 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("where", [path(p, lang) for lang in PREFIX for p in PAGES])
+# Every page, and every page's notebook page (mkdocs-jupyter's HTML, coloured by JupyterLab's theme).
+NOTEBOOK_PAGES = [p for p in PAGES if "{{ run " in (ROOT / "docs" / f"{p}.md").read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("where", [path(p, lang) for lang in PREFIX for p in PAGES]
+                         + [f"{PREFIX[lang]}notebooks/{'' if p == 'index' else p + '/'}" for lang in PREFIX
+                            for p in NOTEBOOK_PAGES])
 def test_page_is_clean_and_accessible(reader, where):
     serious = serious_violations(reader.open(where))
     assert not serious, "\n".join(serious)

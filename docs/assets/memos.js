@@ -13,6 +13,12 @@ document.addEventListener(
   true,
 );
 
+// This release's folder (`latest/`, `2.14/`, or the site's root outside mike), and the page's path inside it.
+const RELEASE_FOLDER = new URL(JSON.parse(document.getElementById("__config").textContent).base, location.href);
+const PAGE_PATH = location.pathname.startsWith(RELEASE_FOLDER.pathname)
+  ? location.pathname.slice(RELEASE_FOLDER.pathname.length)
+  : "";
+
 // The version selector (releases deployed by mike) and the older-release banner: Material's selector finds
 // the same page only in the sitemap, which static-i18n fills with Korean pages alone, so on an English page
 // it lands on the release's home. Go to the same page and #anchor in the chosen release instead, or to that
@@ -24,10 +30,8 @@ document.addEventListener(
     if (!link || event.metaKey || event.ctrlKey) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    const here = new URL(JSON.parse(document.getElementById("__config").textContent).base, location.href);
-    const release = link.classList.contains("memo-latest") ? new URL("../latest/", here) : new URL(link.href);
-    const page = location.pathname.startsWith(here.pathname) ? location.pathname.slice(here.pathname.length) : "";
-    const target = new URL(page, release);
+    const release = link.classList.contains("memo-latest") ? new URL("../latest/", RELEASE_FOLDER) : new URL(link.href);
+    const target = new URL(PAGE_PATH, release);
     fetch(target, { method: "HEAD" })
       .then((response) => response.ok)
       .catch(() => false)
@@ -43,7 +47,6 @@ document.addEventListener(
 // pinned to this page's own release folder (`2.14/`, from the meta tag overrides/main.html writes under mike),
 // so the link keeps showing the verdict and output it was pasted for. Ids are explicit and shared by every
 // language and release (CONTRIBUTING.md). The notice says which release the link is pinned to.
-const CONFIG = JSON.parse(document.getElementById("__config").textContent);
 const RELEASE = document.querySelector('meta[name="memos-release"]')?.content;
 const COPY_LINK = {
   ko: {
@@ -58,10 +61,7 @@ const COPY_LINK = {
 }[document.documentElement.lang === "ko" ? "ko" : "en"];
 
 function pinnedAddress(id) {
-  const base = new URL(CONFIG.base, location.href); // this release's folder: `latest/` or `2.14/`
-  const page = location.pathname.startsWith(base.pathname) ? location.pathname.slice(base.pathname.length) : "";
-  const root = RELEASE ? new URL(`../${RELEASE}/`, base) : base;
-  const address = new URL(page, root);
+  const address = new URL(PAGE_PATH, RELEASE ? new URL(`../${RELEASE}/`, RELEASE_FOLDER) : RELEASE_FOLDER);
   address.hash = id;
   return address.href;
 }

@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import posixpath
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from mkdocs_memos import conversions, incremental, shims
 from mkdocs_memos.config import MemosConfig
 from mkdocs_memos.engine.build import Build
 from mkdocs_memos.engine.evidence import releases
+from mkdocs_memos.engine.pages import publication
 from mkdocs_memos.engine.pages.addresses import DEFAULT_LANGUAGE, nav_order, relative
 from mkdocs_memos.engine.pages.sources import PageSource
 from mkdocs_memos.engine.running import runner
@@ -63,6 +63,9 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         self.conversions = conversions.Conversions()  # started by on_serve
         self.jupyter_cache: Path | None = None  # mkdocs-jupyter's cache, a folder per language in it
         self.aside: dict = {}  # notebook src -> its HTML, while the search plugin runs (shims.content_aside)
+        self.publication: publication.Publication | None = None  # where the site is published (on_config)
+        self.published = False  # whether on_config has looked for it
+        self.search_indexes: dict = {}  # lang -> its search index, as each language's build ends (shims)
 
     def on_startup(self, command, dirty):
         self.serving = command == "serve"
@@ -77,10 +80,29 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         if self.notebook_dir is not None:
             self.notebook_dir.cleanup()
 
-    @event_priority(100)  # before mike's plugin
+    @event_priority(100)  # before mike's plugin, which appends the release to site_url
     def _before_mike(self, config):
+        self._publish(config)
         shims.site_url_before_mike(config, shims.mike_release())
         return config
+
+    def _publish(self, config) -> None:
+        """The site's address and repository, from engine/pages/publication.py: mkdocs.yml names neither (a
+        site_url it sets, e.g. a custom domain, or the address `mkdocs serve` sets, is kept)."""
+        if not self.published:
+            self.published = True
+            try:
+                self.publication, why = publication.find(Path(config.config_file_path).parent)
+            except ValueError as e:
+                raise PluginError(str(e)) from None
+            if self.publication is None:
+                log.info(f"memos: {why}: built without the site's address or repository (no canonical addresses, "
+                         f"no Colab or repository links); {publication.VARIABLE}=owner/repository names them")
+        if self.publication is None:
+            return
+        config.site_url = config.site_url or self.publication.site_url
+        if not config.repo_url:
+            config.repo_url, config.repo_name = self.publication.repo_url, self.publication.repository
 
     @event_priority(-100)  # after mike's plugin
     def _after_mike(self, config):
@@ -152,15 +174,16 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             made.append(File(src, self.notebook_dir.name, config.site_dir, config.use_directory_urls))
             pages[src] = file
 
-        colab = f"https://colab.research.google.com/github/{_github_repo(config)}/blob/gh-pages/{self._release()}"
         for file in config.plugins["mkdocs-jupyter"].on_files(made, config=config):
             files.append(file)
             shims.notebook_alternates(file, i18n, lang)
-            # include_source puts the .ipynb next to the notebook's page: its download, and Colab's path.
+            # include_source puts the .ipynb next to the notebook's page: its download, and Colab's path (mike's
+            # folder of this release on the deploy branch), when the site has a repository.
             download = file.url + posixpath.basename(file.src_uri)
+            colab = [("colab", self.publication.colab("gh-pages", f"{self._release()}/{download}"))] if self.publication else []
             page = pages[file.src_uri]
-            self.language.links[page.src_uri] = [("notebook", file.url), ("download", download), ("colab", f"{colab}/{download}")]
-            self.language.links[file.src_uri] = [("back", page.url), ("download", download), ("colab", f"{colab}/{download}")]
+            self.language.links[page.src_uri] = [("notebook", file.url), ("download", download), *colab]
+            self.language.links[file.src_uri] = [("back", page.url), ("download", download), *colab]
         if made:  # the notebooks' styles, which their pages link instead of holding (shims.notebook_styles_linked)
             css = shims.notebook_stylesheet(config.plugins["mkdocs-jupyter"].config["theme"])
             files.append(File.generated(config, shims.NOTEBOOK_STYLESHEET, content=css))
@@ -220,8 +243,11 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         src = page.file.src_uri
         if src.endswith(".ipynb"):
             # mkdocs-jupyter renders it from the notebook, not from Markdown. It repeats its page: left out of
-            # search, which would otherwise find every example twice.
+            # search, which would otherwise find every example twice; its description is its page's.
             page.meta["search"] = {"exclude": True}
+            name = posixpath.basename(src).removesuffix(".ipynb")  # shims.notebook_src
+            source = self.build.sources.page("" if name == "index" else name, config.theme["language"])
+            page.meta.setdefault("description", source.meta.get("description"))
             return markdown
         source = self.build.sources.pages[src]
         return self.build.markdown(source, config.theme["language"], page.url, nav_order(config.nav),
@@ -240,6 +266,10 @@ class MemosPlugin(BasePlugin[MemosConfig]):
 
     @event_priority(100)  # before the search plugin indexes page.content: outputs and verdicts are searchable
     def _page_context(self, context, page, config, nav):
+        context["memos_release"] = shims.mike_release()  # copy-link buttons pin addresses to it (overrides/main.html)
+        i18n = config.plugins.get("i18n")
+        folder = shims.i18n_folder(i18n, config.theme["language"]) if i18n else ""
+        context["search_index"] = folder + shims.SEARCH_INDEX if folder else None  # its language's (main.html)
         if page.file.src_uri.endswith(".ipynb"):  # linked in the page's head (overrides/main.html)
             context["notebook_stylesheet"] = shims.NOTEBOOK_STYLESHEET
         source = self.build.sources.pages.get(page.file.src_uri)
@@ -286,11 +316,26 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     def on_post_page(self, output, page, config):
         return shims.relative_language_links(output, page.url, config.site_url)
 
-    def on_post_build(self, config):
+    @event_priority(-50)  # after the search plugin's, which writes this language's index; before static-i18n's
+    def _search_index(self, config):
+        if "material/search" in config.plugins:
+            shims.search_index_kept(config.site_dir, config.theme["language"], self.search_indexes)
+
+    @event_priority(-110)  # after static-i18n's, which builds the other languages and merges their indexes
+    def _post_build(self, config):
+        i18n = config.plugins.get("i18n")
+        if getattr(i18n, "building", False):  # the nested build of another language
+            return
+        if i18n is not None and self.search_indexes:
+            folders = {lang: shims.i18n_folder(i18n, lang) for lang in self.search_indexes}
+            shims.search_index_per_language(config.site_dir, folders, self.search_indexes)
+        self.search_indexes = {}
         if self.serving:
             log.info(self.kept.report(Path(self.notebook_dir.name)))
         with open(Path(config.site_dir) / releases.MANIFEST, "w", encoding="utf-8") as f:
             json.dump(self.build.manifest, f, ensure_ascii=False, indent=1)
+
+    on_post_build = CombinedEvent(_search_index, _post_build)
 
     def on_build_error(self, error):
         # A build that stopped half-way would leave some pages new and some from the last build, all looking
@@ -307,9 +352,3 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         mike deploys, else `major.minor` of the torch that runs the snippets (what scripts/versions.py deploys)."""
         return shims.mike_release() or releases.name(self.runner.torch)
 
-
-def _github_repo(config) -> str:
-    m = re.fullmatch(r"https://github\.com/([^/]+/[^/]+?)(?:\.git)?/?", config.repo_url or "")
-    if not m:
-        raise PluginError(f"repo_url must be a GitHub repository (Colab opens notebooks from GitHub): {config.repo_url}")
-    return m[1]

@@ -219,6 +219,29 @@ def redirects_per_language(files, config) -> None:
     }
 
 
+# Where Material 9.8.1's search plugin writes its index, in the site's folder, and where its JavaScript fetches
+# it: `new URL("search/search_index.json", base)` through XMLHttpRequest, the same address on every page.
+SEARCH_INDEX = "search/search_index.json"
+
+
+def search_index_kept(site_dir: str, lang: str, kept: dict) -> None:
+    """static-i18n 1.3.1 merges every language's search entries into one index, which it writes last
+    (reconfigure_search_index): a Korean page would find English entries, and count them among its results.
+    Each language's own build writes the index of its own pages first: it is kept here, as each language's
+    build ends, and written into that language's folder once the merged one is written (`search_index_per_language`).
+    """
+    kept[lang] = Path(site_dir, SEARCH_INDEX).read_bytes()
+
+
+def search_index_per_language(site_dir: str, folders: dict[str, str], kept: dict) -> None:
+    """Each language's index into its own folder (`i18n_folder`): the default language's in place of the merged
+    one. A page of another language asks for it instead of the shared address (overrides/main.html)."""
+    for lang, index in kept.items():
+        path = Path(site_dir, folders[lang], SEARCH_INDEX)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(index)
+
+
 def i18n_folder(i18n, lang: str) -> str:
     """Where static-i18n 1.3.1 puts a language's pages."""
     return "" if lang == i18n.default_language else f"{lang}/"

@@ -10,7 +10,7 @@ import yaml
 from mkdocs.utils.meta import get_data
 from mkdocs.utils.yaml import get_yaml_loader
 
-from mkdocs_memos.engine.pages import links, translations
+from mkdocs_memos.engine.pages import links, publication, translations
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,8 +37,10 @@ def recorded_urls() -> list[str]:
     return [line for line in URLS.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
 
 
-def site_url() -> str:
-    return mkdocs_yml()["site_url"]
+def site_url(environ: dict | None = None) -> str:
+    """The address a build of this checkout gives the site (engine/pages/publication.py), "" if none."""
+    published, _ = publication.find(ROOT, environ)
+    return published.site_url if published else ""
 
 
 def mkdocs_yml() -> dict:

@@ -28,7 +28,7 @@ def test_quick_benchmark_prints_and_writes_its_table(tmp_path):
         assert row in table
     assert "2 snippets" in table
     scores = [line for line in table.splitlines() if line.startswith("| `")]
-    assert len(scores) == 1 and re.match(r"\| `[^`]*/` \| \d+ \|", scores[0]), scores  # Lighthouse's, on one page
+    assert len(scores) == 1 and re.match(r"\| `[^`]*/` \| \d+ \| \d+", scores[0]), scores  # performance, accessibility
 
 
 def test_pages_are_scored_as_github_pages_sends_them_compressed(tmp_path):

@@ -119,7 +119,41 @@ def test_partly_says_which_cases_hold():
 
     snippets = two_snippets()
     verdict = claims.judge(snippets, {"p/any.py": ran("True", True, 1), "p/new.py": ran("False", False, 2)})["c"]
-    assert render.why_not_plain(verdict, "en") == "Holds in: snippets/p/any.py:1. Does not hold in: snippets/p/new.py:2."
+    cases = {"snippets/p/any.py": ("#run-any", "a list"), "snippets/p/new.py": ("#run-new", None)}
+    assert render.why_not_plain(verdict, "en", cases) == (
+        'Holds in: <a href="#run-any">a list</a>. Does not hold in: <a href="#run-new">new.py</a>.')
+    box = render.claim("c", "words", verdict, "en", "2.14.1", cases=cases)
+    assert '<a href="#run-any">output of any.py</a>' in box and '<a href="#run-new">output of new.py</a>' in box
+    assert '<a class="memo-permalink" href="#claim-c"' in box
+
+
+def test_a_claim_judged_on_several_examples_names_each_case(tmp_path):
+    (tmp_path / "p").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "p" / f"{name}.py").write_text("# memo: check c: True\n")
+    page = "---\nclaims: {c: words}\n%s---\n\n{{ run p/a.py }}\n{{ run p/b.py }}\n\n{{ claim c }}\n"
+    s = sources.Sources()
+    s.add("p.md", page % "cases: {p/a.py: a list}\n", tmp_path)
+    s.add("q.md", "---\ncases: {p/zzz.py: nothing}\n---\n\n{{ run p/a.py }}\n", tmp_path)
+    s.check_cases()
+    problems = {str(k): v for k, v in s.problems.items()}
+    assert set(problems) == {"docs/p.md:9", "docs/q.md:1"}
+    assert "claim 'c' is judged on 2 examples" in problems["docs/p.md:9"] and "missing: p/b.py" in problems["docs/p.md:9"]
+    assert "names snippets this page does not run: p/zzz.py" in problems["docs/q.md:1"]
+    named = sources.Sources()
+    named.add("p.md", page % "cases: {p/a.py: a list, p/b.py: an array}\n", tmp_path)
+    named.check_cases()
+    assert named.problems == {}
+    assert named.case("p/b.py", "ko") == "an array" and named.case("p/b.py", "en") is None
+
+
+def test_a_claim_gives_its_verdict_on_each_release_each_a_link():
+    from mkdocs_memos.engine.views import render
+
+    line = render.by_release([("2.0", "holds", "../2.0/p/#claim-c"), ("2.1", "holds", "../2.1/p/#claim-c"),
+                              ("2.2", "partly", "#claim-c")], "en")
+    assert line == ('<p class="memo-claim__releases">Verdict by release: holds: <a href="../2.0/p/#claim-c">2.0</a> '
+                    '<a href="../2.1/p/#claim-c">2.1</a> · holds only in some cases: <a href="#claim-c">2.2</a></p>')
 
 
 @pytest.mark.parametrize("torch, ko, en", [
@@ -134,3 +168,12 @@ def test_an_output_names_its_release_and_the_build_that_ran_it(torch, ko, en):
 
     assert (render.torch_build(torch, "ko"), render.torch_build(torch, "en")) == (ko, en)
     assert label(torch) == torch.split("+")[0]  # how every other box and sentence names the release
+
+
+def test_an_example_skipped_on_a_release_names_it_as_every_box_does():
+    from mkdocs_memos.engine.views import render
+
+    needs = snippet.parse("p/new.py", "snippets/p/new.py", "# memo: requires torch>=2.0\nprint(1)\n")
+    skipped = Result("skipped", message="needs torch>=2.0", stamp={"torch": "1.13.1+cu117"})
+    assert "this site was built with torch 1.13.1." in render.output(needs, skipped, "en")
+    assert "torch 1.13.1로 만들었습니다" in render.output(needs, skipped, "ko")

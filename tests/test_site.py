@@ -137,6 +137,9 @@ def test_a_failing_snippet_is_reported_first_as_itself_not_as_a_page_being_read(
 BOUND = """---
 claims:
   two-ranges: "memo words"
+cases:
+  view-vs-reshape/bound-any.py: "any release"
+  view-vs-reshape/bound-old.py: "an old release"
 ---
 
 # Bound {{ #bound }}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import expect
 
 from mkdocs_memos.engine.evidence import releases
 from scripts.project import copy_project
@@ -180,6 +181,38 @@ def test_switching_release_keeps_the_page_and_the_anchor(served, browser):
     visit("/2.14/")
     page.locator("a[hreflang=en]").dispatch_event("click")
     page.wait_for_url(f"{served}/2.14/en/")
+    page.close()
+
+
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_copy_link_on_latest_gives_the_release_it_pins_and_opens_there(served, browser, lang):
+    """`latest` moves to the next release: the link a reviewer copies names 2.14, and opens the same block there."""
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served)
+    page = context.new_page()
+    page.goto(f"{served}/latest/{lang}view-vs-reshape/")
+    for block_id in ("claim-reshape-copies", "run-memo-reshape-example", "src-memo-reshape-example"):
+        block = page.locator(f"[id='{block_id}']")
+        block.hover()
+        block.locator(".memo-copy-link").first.click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == f"{served}/2.14/{lang}view-vs-reshape/#{block_id}"
+        notice = page.locator(".md-dialog")
+        assert "2.14" in notice.inner_text()
+    page.goto(copied)
+    assert page.url == copied
+    expect(page.locator(f"[id='{block_id}']")).to_be_in_viewport()
+    context.close()
+
+
+def test_a_claim_gives_its_verdict_on_every_release_each_a_link_to_it(served, browser):
+    page = browser.new_page()
+    page.goto(f"{served}/2.14/en/view-vs-reshape/")
+    line = page.locator("#claim-reshape-copies .memo-claim__releases")
+    assert [a.inner_text() for a in line.locator("a").all()] == ["2.13", "2.14"]
+    line.locator("a", has_text="2.13").click()
+    page.wait_for_url(f"{served}/2.13/en/view-vs-reshape/#claim-reshape-copies")
+    expect(page.locator("#claim-reshape-copies")).to_be_in_viewport()
     page.close()
 
 

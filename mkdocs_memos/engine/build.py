@@ -224,7 +224,7 @@ class Build:
         blocks = self._blocks.pop((page.src, lang), [])
         if not blocks:
             return html
-        return PLACEHOLDER.sub(lambda m: blocks[int(m[1] or m[2])](), html)
+        return render.with_source_permalinks(PLACEHOLDER.sub(lambda m: blocks[int(m[1] or m[2])](), html), lang)
 
     def id_problems(self, page: PageSource, html: str, lang: str) -> list[str]:
         """Ids that would break links pasted into reviews (sources.IdCheck); pages may come in any order."""
@@ -239,16 +239,40 @@ class Build:
             changed = [(r, self._diff_link(r, d.arg, lang, here)) for r in e.changed.get(d.arg, [])]
             return render.output(self.sources.snippets[d.arg], result, lang, history.changed_line(changed, lang))
         if d.kind == "claim":
-            since = ""
+            since = releases_line = ""
             if len(e.manifests) > 1:
                 release = e.since[d.arg][1]
                 since = history.since(release, e.manifests[0]["release"], lang)
+                releases_line = render.by_release(self._verdicts_by_release(d.arg, lang, here), lang)
             return render.claim(d.arg, self.sources.words(d.arg, lang), e.verdicts.get(d.arg), lang, self.torch,
-                                since)
+                                since, self.cases(d.arg, lang, here), releases_line)
         if d.kind == "matrix":
             return self._matrix(here, lang, order)
-        rows = [(*row, e.verdicts.get(row[0])) for row in self.sources.claim_rows(order, lang, here)]
+        rows = [(*row, e.verdicts.get(row[0]), self.cases(row[0], lang, here))
+                for row in self.sources.claim_rows(order, lang, here)]
         return render.claims_table(rows, self.torch, lang)
+
+    def cases(self, claim: str, lang: str, here: str) -> dict[str, tuple[str, str | None]]:
+        """For each snippet checking `claim` (by display path): the link from `here` to its output, and the words
+        its page gives its case (`cases:`), if any."""
+        by_path = {s.display_path: s for s in self.sources.snippets.values()}
+        verdict = self.evidence.verdicts.get(claim)
+        found = {}
+        for path in dict.fromkeys(e.snippet for e in (verdict.evidence if verdict else [])):
+            name = by_path[path].name
+            page, anchor = self.sources.example(name, lang)
+            found[path] = relative(f"{page}#{anchor}", here), self.sources.case(name, lang)
+        return found
+
+    def _verdicts_by_release(self, claim: str, lang: str, here: str) -> list[tuple[str, str, str]]:
+        """(release, its verdict, the link from `here` to the claim on that release's site) for each release whose
+        manifest judged `claim`, oldest first; each release is a folder beside this one (mike's layout)."""
+        e = self.evidence
+        page = url(stem(self.sources.claims()[claim]), lang)
+        current = e.manifest["release"]
+        return [(m["release"], m["claims"][claim]["value"],
+                 f"#claim-{claim}" if m["release"] == current else relative(f"../{m['release']}/{page}#claim-{claim}", here))
+                for m in e.manifests if claim in m.get("claims", {})]
 
     @staticmethod
     def _diff_link(release: str, snippet: str, lang: str, here: str) -> str:

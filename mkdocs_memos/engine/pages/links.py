@@ -123,7 +123,8 @@ COMPANIONS = re.compile(r"^/(en/)?notebooks/")
 
 
 def public(root: Path) -> list[str]:
-    """The addresses a reader may have kept: each page's URL and each of its sections, `/page/#id`."""
+    """The addresses a reader may have kept: each page's URL, and each of its sections, claims, outputs and
+    sources, `/page/#id`."""
     found = []
     for path in sorted(root.rglob("index.html")):
         url = "/" + path.parent.relative_to(root).as_posix().removeprefix(".").strip("/")
@@ -131,7 +132,7 @@ def public(root: Path) -> list[str]:
         if COMPANIONS.match(url):
             continue
         found.append(url)
-        found += [f"{url}#{i}" for i in anchors.section_ids(path.read_text(encoding="utf-8"))]
+        found += [f"{url}#{i}" for i in anchors.public_ids(path.read_text(encoding="utf-8"))]
     return found
 
 

@@ -85,6 +85,12 @@ class PageSource:
         """claim id -> the memo's words, in this page's language."""
         return {k: str(v) for k, v in (self.meta.get("claims") or {}).items()}
 
+    @property
+    def cases(self) -> dict[str, str]:
+        """snippet name -> the case its checks test, in this page's words (front matter `cases:`): what a claim
+        judged on several examples says holds and does not."""
+        return {k: str(v) for k, v in (self.meta.get("cases") or {}).items()}
+
     def at(self, d: Directive) -> Include:
         return Include(self.src, d.line + self.offset)
 
@@ -96,6 +102,7 @@ class Sources:
     includes: dict[str, list[Include]] = field(default_factory=dict)  # snippet name -> where pages include it
     problems: dict[Include, str] = field(default_factory=dict)  # bad directives, shown or raised where they are
     docs: Path = Path("docs")  # where the pages were read
+    _claims_shown: list = field(default_factory=list)  # (page, its {{ claim }} directive)
 
     @classmethod
     def scan(cls, docs: Path, snippets_dir: Path) -> Sources:
@@ -104,6 +111,7 @@ class Sources:
             src = path.relative_to(docs).as_posix()
             sources.add(src, path.read_text(encoding="utf-8"), snippets_dir)
         sources.check_facts()
+        sources.check_cases()
         return sources
 
     def add(self, src: str, text: str, snippets_dir: Path) -> PageSource:
@@ -111,6 +119,10 @@ class Sources:
         page = PageSource(src, text, meta, body, offset, list(directives.find(body)))
         self.pages[src] = page
         page.blocks, bad = conditions.blocks(page.directives, body)
+        strangers = [name for name in page.cases if name not in page.runs]
+        if strangers:
+            where = Include(src, 1)
+            self.problems[where] = f"{where}: 'cases:' names snippets this page does not run: {', '.join(strangers)}"
         for line, message in directives.problems(body) + bad:
             self.problems[Include(src, line + offset)] = f"{Include(src, line + offset)}: {message}"
         for d in page.directives:
@@ -122,6 +134,8 @@ class Sources:
                     self.includes.setdefault(d.arg, []).append(where)
                 elif d.kind == "claim" and d.arg not in page.claims:
                     raise ValueError(f"claim '{d.arg}' is not in this page's front matter 'claims:'")
+                elif d.kind == "claim":
+                    self._claims_shown.append((page, d))
                 elif d.kind == "assert":
                     page.asserts.append((d, conditions.parse(d.arg)))
             except snippet.SnippetError as e:
@@ -129,6 +143,22 @@ class Sources:
             except (OSError, ValueError) as e:
                 self.problems[where] = f"{where}: {e}"
         return page
+
+    def check_cases(self) -> None:
+        """Once every page is scanned: a claim judged on the checks of several examples says, where it is shown,
+        in the page's words, which case each example is (`cases:`), so that a mixed verdict can name them."""
+        for page, d in self._claims_shown:
+            judged = sorted(n for n, s in self.snippets.items() if any(c.claim == d.arg for c in s.checks))
+            unnamed = [n for n in judged if n not in page.cases] if len(judged) > 1 else []
+            if unnamed:
+                where = page.at(d)
+                self.problems[where] = (f"{where}: claim '{d.arg}' is judged on {len(judged)} examples; name the case "
+                                        f"each one is in the front matter's 'cases:' (missing: {', '.join(unnamed)})")
+
+    def case(self, name: str, lang: str) -> str | None:
+        """The words the page showing snippet `name` in `lang` gives its case, if it names one."""
+        return next((self.pages[i.page].cases.get(name) for i in self.includes.get(name, []) if language(i.page) == lang),
+                    None)
 
     def check_facts(self) -> None:
         """Once every page is scanned: a condition naming a fact no snippet records, or a fact recorded by two
@@ -177,9 +207,9 @@ class Sources:
         srcs = [i.page for i in self.includes[name]]
         return next((s for s in srcs if language(s) == DEFAULT_LANGUAGE), srcs[0])
 
-    def example(self, name: str) -> tuple[str, str]:
-        """The page of a snippet's example (its url in a release's folder) and the anchor of its output there."""
-        return url(stem(self.home(name)), DEFAULT_LANGUAGE), anchors.output_id(name)
+    def example(self, name: str, lang: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
+        """The page of a snippet's example (its url in `lang`, in a release's folder) and the anchor of its output."""
+        return url(stem(self.home(name)), lang), anchors.output_id(name)
 
     def failure(self, name: str, where: str, message: str) -> str:
         """A failed snippet as a build error: its file and line, and every page line that includes it."""
@@ -196,7 +226,8 @@ class Sources:
 
 class IdCheck:
     """Links pasted into a review land on `page/#id` in any language: a page must not hold one id twice, and
-    a translation must hold the same section ids as its Korean page. Pages may come in any order."""
+    a translation must hold the same public ids (sections, claims, outputs, sources) as its Korean page. Pages
+    may come in any order."""
 
     def __init__(self):
         self.seen: dict[str, dict[str, tuple[PageSource, list[str]]]] = {}  # stem -> lang -> (page, its ids)
@@ -207,14 +238,19 @@ class IdCheck:
         if page.lang != lang:
             return found
         pair = self.seen.setdefault(page.stem, {})
-        pair[page.lang] = (page, anchors.section_ids(html))
+        pair[page.lang] = (page, anchors.public_ids(html))
         if len(pair) == 2:
             (ko, ko_ids), (en, en_ids) = pair[DEFAULT_LANGUAGE], pair["en"]
-            found += [f"{_where(en, i)}: heading id '{i}' is not on the Korean page docs/{ko.src}"
+            found += [f"{_where(en, i)}: {_kind(i)} id '{i}' is not on the Korean page docs/{ko.src}"
                       for i in en_ids if i not in ko_ids]
-            found += [f"{_where(ko, i)}: heading id '{i}' is missing from docs/{en.src}"
+            found += [f"{_where(ko, i)}: {_kind(i)} id '{i}' is missing from docs/{en.src}"
                       for i in ko_ids if i not in en_ids]
         return found
+
+
+def _kind(anchor_id: str) -> str:
+    prefixes = dict(zip(anchors.BLOCK_PREFIXES, ("claim", "output", "source")))
+    return next((kind for prefix, kind in prefixes.items() if anchor_id.startswith(prefix)), "heading")
 
 
 def _where(page: PageSource, anchor_id: str, occurrence: int = 1) -> str:

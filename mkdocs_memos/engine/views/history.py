@@ -22,6 +22,7 @@ LABELS = {
         "compared": "torch {releases}의 출력을 비교했습니다. 실행할 때마다 달라진다고 밝힌 예제(시간 측정 등)는 빠집니다.",
         "alone": "이 페이지는 릴리스마다 만든 사이트들의 출력을 서로 비교합니다. 이 빌드 곁에는 비교할 다른 릴리스가 없어, "
                  "모든 릴리스를 비교한 내용은 배포된 사이트의 이 페이지에 있습니다: {site}",
+        "alone-unpublished": "이 페이지는 릴리스마다 만든 사이트들의 출력을 서로 비교합니다. 이 빌드 곁에는 비교할 다른 릴리스가 없습니다.",
         "diff": "출력 비교",
         "example": "예제",
         "claim": "메모의 주장",
@@ -40,6 +41,8 @@ LABELS = {
         "compared": "Outputs of torch {releases} compared. Examples declared to vary from run to run (timings) are left out.",
         "alone": "This page compares the outputs of the sites built for each release. This build has no other release "
                  "beside it to compare with; the comparison of every release is on this page of the deployed site: {site}",
+        "alone-unpublished": "This page compares the outputs of the sites built for each release. This build has no other "
+                             "release beside it to compare with.",
         "diff": "the outputs compared",
         "example": "Example",
         "claim": "The memo's claim",
@@ -81,7 +84,7 @@ def changes(steps: list[Step], examples: dict[str, str], site_url: str, lang: st
     line a reader can scan and its diff. `examples`: snippet -> link to its example on this release's pages."""
     t = LABELS[lang]
     if not steps:
-        return t["alone"].format(site=site_url)
+        return t["alone"].format(site=site_url) if site_url else t["alone-unpublished"]
     compared = [label(m["torch"]) for m in [steps[-1].older] + [s.newer for s in reversed(steps)]]
     parts = [t["compared"].format(releases=", ".join(compared))]
     for step in steps:

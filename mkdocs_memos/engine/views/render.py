@@ -9,8 +9,8 @@ from html import escape
 from packaging.version import Version
 
 from mkdocs_memos.engine.evidence.claims import FAILS, HOLDS, PARTLY, UNCHECKED, Verdict
-from mkdocs_memos.engine.evidence.releases import label
-from mkdocs_memos.engine.pages.anchors import H1, output_id
+from mkdocs_memos.engine.evidence import releases
+from mkdocs_memos.engine.pages.anchors import H1, output_id, source_id
 from mkdocs_memos.engine.running.protocol import Result
 from mkdocs_memos.engine.running.snippet import OPTION, Snippet
 
@@ -30,6 +30,11 @@ LABELS = {
         "back": "이 노트북의 페이지로",
         "download": "노트북 내려받기 (.ipynb)",
         "colab": "Colab에서 열기",
+        "link-claim": "이 주장의 링크",
+        "link-output": "이 출력의 링크",
+        "link-source": "이 예제 코드의 링크",
+        "output-of": "{file}의 출력",
+        "by-release": "릴리스별 판정:",
         HOLDS: "성립함",
         FAILS: "성립하지 않음",
         PARTLY: "일부 경우에만 성립",
@@ -56,6 +61,11 @@ LABELS = {
         "back": "Back to the page",
         "download": "Download the notebook (.ipynb)",
         "colab": "Open in Colab",
+        "link-claim": "Link to this claim",
+        "link-output": "Link to this output",
+        "link-source": "Link to this example's code",
+        "output-of": "output of {file}",
+        "by-release": "Verdict by release:",
         HOLDS: "holds",
         FAILS: "does not hold",
         PARTLY: "holds only in some cases",
@@ -81,8 +91,26 @@ def source(snippet: Snippet) -> str:
     longest = max((len(m) for m in re.findall(r"`+", snippet.source)), default=0)
     fence = "`" * max(3, longest + 1)
     hidden = " ".join(map(str, option_lines(snippet.source)))
-    attrs = f'.python .memo-source title="{snippet.display_path}" linenums="1"' + (f' hl_lines="{hidden}"' if hidden else "")
+    attrs = (f'.python .memo-source #{source_id(snippet.name)} title="{snippet.display_path}" linenums="1"'
+             + (f' hl_lines="{hidden}"' if hidden else ""))
     return f"{fence}{{{attrs}}}\n{snippet.source.rstrip()}\n{fence}"
+
+
+def permalink(anchor: str, kind: str, lang: str) -> str:
+    """The link to a claim box, output block or source block, shown on hover and focus as a heading's ¶ is
+    (memos.css); memos.js adds a button beside it that copies the address pinned to this release."""
+    label = escape(LABELS[lang][f"link-{kind}"])
+    return (f'<a class="memo-permalink" href="#{escape(anchor)}" data-memo-link="{kind}" title="{label}" '
+            f'aria-label="{label}">¶</a>')
+
+
+# A source block as pymdownx.highlight 10.x writes it from `source`'s fence: its title bar is the place for its
+# permalink, which the fence cannot hold (`with_source_permalinks`).
+SOURCE_TITLE = re.compile(r'(<div id="(src-[^"]+)" class="memo-source highlight"><span class="filename">[^<]*)(</span>)')
+
+
+def with_source_permalinks(html: str, lang: str) -> str:
+    return SOURCE_TITLE.sub(lambda m: m[1] + permalink(m[2], "source", lang) + m[3], html)
 
 
 def option_lines(source: str) -> list[int]:
@@ -94,9 +122,10 @@ def output(snippet: Snippet, result: Result, lang: str, notes: str = "") -> str:
     """`notes`: HTML put under the output (history.changed_line: the releases where it changed)."""
     t = LABELS[lang]
     anchor_id = output_id(snippet.name)
+    link = permalink(anchor_id, "output", lang)
     if result.status == "skipped":
-        text = t["skipped"].format(requires=snippet.requires, version=label(result.stamp["torch"]))
-        return f'<div class="admonition info memo-skipped" id="{anchor_id}"><p>{escape(text)}</p>{notes}</div>'
+        text = t["skipped"].format(requires=snippet.requires, version=releases.label(result.stamp["torch"]))
+        return f'<div class="admonition info memo-skipped" id="{anchor_id}"><p>{escape(text)}{link}</p>{notes}</div>'
     label = t["output"]
     if snippet.raises:
         label += " · " + t["expected"].format(name=snippet.raises)
@@ -109,7 +138,7 @@ def output(snippet: Snippet, result: Result, lang: str, notes: str = "") -> str:
     body = terminal(result.output)
     return (
         f'<div class="memo-output{" memo-output--raises" if snippet.raises else ""}" id="{anchor_id}">'
-        f'<div class="memo-output__head"><span class="memo-output__label">{escape(label)}</span>'
+        f'<div class="memo-output__head"><span class="memo-output__label">{escape(label)}{link}</span>'
         f'<span class="memo-output__stamp">{escape(stamp)}</span></div>'
         f"<pre><code>{body}</code></pre>{note}{notes}</div>"
     )
@@ -121,8 +150,8 @@ def torch_build(torch: str, lang: str) -> str:
     local = Version(torch).local or ""
     cuda = re.fullmatch(r"cu(\d+)(\d)", local)
     if cuda:
-        return f"{label(torch)} ({LABELS[lang]['cuda-build'].format(cuda=f'{cuda[1]}.{cuda[2]}')})"
-    return f"{label(torch)} ({LABELS[lang]['cpu-build']})" if local == "cpu" else label(torch)
+        return f"{releases.label(torch)} ({LABELS[lang]['cuda-build'].format(cuda=f'{cuda[1]}.{cuda[2]}')})"
+    return f"{releases.label(torch)} ({LABELS[lang]['cpu-build']})" if local == "cpu" else releases.label(torch)
 
 
 def error(message: str, output: str, lang: str) -> str:
@@ -172,52 +201,84 @@ def location(snippet: Snippet, result: Result) -> str:
     return f"{snippet.display_path}:{result.line}" if result.line else snippet.display_path
 
 
-def claim(claim_id: str, words: str, verdict: Verdict | None, lang: str, torch: str, since: str = "") -> str:
+def claim(claim_id: str, words: str, verdict: Verdict | None, lang: str, torch: str, since: str = "",
+          cases: dict[str, tuple[str, str]] | None = None, on_releases: str = "") -> str:
     """`torch`: the release the verdict is for; `since`: HTML saying since which release the verdict is what
-    it is (history.since)."""
+    it is (history.since); `cases`: for each snippet checking it (display path), the link to its output and the
+    words naming its case (`Build.cases`); `on_releases`: HTML of its verdict on each release (`by_release`)."""
     t = LABELS[lang]
     verdict = verdict or Verdict(claim_id)
+    cases = cases or {}
     items = "".join(
-        f"<li><code>{escape(e.expr)}</code> → <code>{e.value}</code> "
-        f'<span class="memo-claim__where">({escape(e.snippet)}:{e.line})</span></li>'
+        f"<li><code>{escape(e.expr)}</code> → <code>{e.value}</code> ({_output_link(e.snippet, cases, lang)})</li>"
         for e in verdict.evidence
     )
-    why = why_not_plain(verdict, lang)
+    why = why_not_plain(verdict, lang, cases)
     return (
         f'<div class="admonition {VERDICT_STYLE[verdict.value]} memo-claim" id="claim-{claim_id}" '
         f'data-verdict="{verdict.value}">'
-        f'<p class="admonition-title">{escape(t["claim"])}: {escape(t[verdict.value])} · torch {escape(torch)}</p>'
+        f'<p class="admonition-title">{escape(t["claim"])}: {escape(t[verdict.value])} · torch {escape(torch)}'
+        f'{permalink(f"claim-{claim_id}", "claim", lang)}</p>'
         f"<p>«{escape(words)}»</p>"
-        + (f'<p class="memo-claim__why">{escape(why)}</p>' if why else "")
-        + f"<ul>{items}</ul>{since}</div>"
+        + (f'<p class="memo-claim__why">{why}</p>' if why else "")
+        + f"<ul>{items}</ul>{since}{on_releases}</div>"
     )
 
 
-def why_not_plain(verdict: Verdict, lang: str) -> str:
-    """One line for a verdict that is neither "holds" nor "does not hold": which cases hold and which do not,
-    or why the claim was not judged on this release."""
+def _output_link(display_path: str, cases: dict[str, tuple[str, str]], lang: str) -> str:
+    text = escape(LABELS[lang]["output-of"].format(file=display_path.rsplit("/", 1)[-1]))
+    href = cases[display_path][0] if display_path in cases else None
+    return f'<a href="{escape(href)}">{text}</a>' if href else text
+
+
+def why_not_plain(verdict: Verdict, lang: str, cases: dict[str, tuple[str, str]] | None = None) -> str:
+    """HTML of one line for a verdict that is neither "holds" nor "does not hold": in words, which cases hold
+    and which do not, each a link to the output that shows it (`cases`, as `claim` takes them); or why the claim
+    was not judged on this release."""
     t = LABELS[lang]
+    cases = cases or {}
     if verdict.value == UNCHECKED and verdict.missing:
-        return t["missing"].format(reasons="; ".join(verdict.missing))
+        return escape(t["missing"].format(reasons="; ".join(verdict.missing)))
     if verdict.value == PARTLY:
-        def cases(value: bool) -> str:
-            return ", ".join(dict.fromkeys(f"{e.snippet}:{e.line}" for e in verdict.evidence if e.value is value))
-        return t["cases"].format(holds=cases(True), fails=cases(False))
+        def named(value: bool) -> str:
+            shown = []
+            for path in dict.fromkeys(e.snippet for e in verdict.evidence if e.value is value):
+                href, words = cases.get(path, (None, None))
+                text = escape(words or path.rsplit("/", 1)[-1])
+                shown.append(f'<a href="{escape(href)}">{text}</a>' if href else text)
+            return ", ".join(shown)
+        return escape(t["cases"]).format(holds=named(True), fails=named(False))
     return ""
 
 
+def by_release(verdicts: list[tuple[str, str, str]], lang: str) -> str:
+    """The line under a claim giving its verdict on each release, oldest first; verdicts: (release, verdict,
+    the link to the claim on that release's site). Releases in a row with one verdict share its words."""
+    t = LABELS[lang]
+    runs: list[tuple[str, list[str]]] = []
+    for release, value, link in verdicts:
+        anchor = f'<a href="{escape(link)}">{escape(release)}</a>'
+        if runs and runs[-1][0] == value:
+            runs[-1][1].append(anchor)
+        else:
+            runs.append((value, [anchor]))
+    parts = " · ".join(f'{escape(t[value])}: {" ".join(anchors)}' for value, anchors in runs)
+    return f'<p class="memo-claim__releases">{escape(t["by-release"])} {parts}</p>'
+
+
 def claims_table(rows, torch: str, lang: str) -> str:
-    """rows: (claim id, words, page url, page title, verdict or None); `torch` the release that ran the checks."""
+    """rows: (claim id, words, page url, page title, verdict or None, its cases as `claim` takes them); `torch`
+    the release that ran the checks."""
     t = LABELS[lang]
     body = ""
     counts = dict.fromkeys((HOLDS, FAILS, PARTLY, UNCHECKED), 0)
-    for claim_id, words, url, title, verdict in rows:
+    for claim_id, words, url, title, verdict, cases in rows:
         value = verdict.value if verdict else UNCHECKED
         counts[value] += 1
         body += (
             f'<tr data-verdict="{value}"><td><a href="{escape(url)}#claim-{claim_id}">{escape(title)}</a></td>'
             f"<td>«{escape(words)}»</td><td><strong>{escape(t[value])}</strong>"
-            + (f'<br><small class="memo-claim__why">{escape(why)}</small>' if verdict and (why := why_not_plain(verdict, lang)) else "")
+            + (f'<br><small class="memo-claim__why">{why}</small>' if verdict and (why := why_not_plain(verdict, lang, cases)) else "")
             + "</td></tr>"
         )
     summary = ", ".join(f"{t[v]} {n}" for v, n in counts.items() if n)

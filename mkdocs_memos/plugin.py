@@ -46,7 +46,7 @@ shims.defer_notebook_converters()
 class Language:
     """What one language's pass of the build carries from event to event."""
 
-    notebooks: dict = field(default_factory=dict)  # notebook src -> (its page, lang), written once results are in
+    notebooks: dict = field(default_factory=dict)  # notebook src -> (its page, lang): written once results are in
     links: dict = field(default_factory=dict)  # src of a page or notebook -> (label, url) under its title
 
 
@@ -201,7 +201,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         if self.serving:
             self._convert_ahead(config)
         if page.file.src_uri in self.language.notebooks:
-            source, lang = self.language.notebooks.pop(page.file.src_uri)
+            source, lang = self.language.notebooks[page.file.src_uri]
             path = Path(self.notebook_dir.name, page.file.src_uri)
             self.conversions.wait(path)  # its conversion in mkdocs-jupyter's cache, the file no longer read
             self._write_notebook(path, source, lang)  # if unchanged, mkdocs-jupyter's cache has its HTML
@@ -245,9 +245,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             # mkdocs-jupyter renders it from the notebook, not from Markdown. It repeats its page: left out of
             # search, which would otherwise find every example twice; its description is its page's.
             page.meta["search"] = {"exclude": True}
-            name = posixpath.basename(src).removesuffix(".ipynb")  # shims.notebook_src
-            source = self.build.sources.page("" if name == "index" else name, config.theme["language"])
-            page.meta.setdefault("description", source.meta.get("description"))
+            page.meta.setdefault("description", self.language.notebooks[src][0].meta.get("description"))
             return markdown
         source = self.build.sources.pages[src]
         return self.build.markdown(source, config.theme["language"], page.url, nav_order(config.nav),
@@ -323,12 +321,9 @@ class MemosPlugin(BasePlugin[MemosConfig]):
 
     @event_priority(-110)  # after static-i18n's, which builds the other languages and merges their indexes
     def _post_build(self, config):
-        i18n = config.plugins.get("i18n")
-        if getattr(i18n, "building", False):  # the nested build of another language
+        if getattr(config.plugins.get("i18n"), "building", False):  # the nested build of another language
             return
-        if i18n is not None and self.search_indexes:
-            folders = {lang: shims.i18n_folder(i18n, lang) for lang in self.search_indexes}
-            shims.search_index_per_language(config.site_dir, folders, self.search_indexes)
+        shims.search_index_per_language(config, self.search_indexes)
         self.search_indexes = {}
         if self.serving:
             log.info(self.kept.report(Path(self.notebook_dir.name)))

@@ -233,11 +233,14 @@ def search_index_kept(site_dir: str, lang: str, kept: dict) -> None:
     kept[lang] = Path(site_dir, SEARCH_INDEX).read_bytes()
 
 
-def search_index_per_language(site_dir: str, folders: dict[str, str], kept: dict) -> None:
+def search_index_per_language(config, kept: dict) -> None:
     """Each language's index into its own folder (`i18n_folder`): the default language's in place of the merged
     one. A page of another language asks for it instead of the shared address (overrides/main.html)."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return
     for lang, index in kept.items():
-        path = Path(site_dir, folders[lang], SEARCH_INDEX)
+        path = Path(config.site_dir, i18n_folder(i18n, lang), SEARCH_INDEX)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(index)
 

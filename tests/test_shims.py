@@ -321,6 +321,7 @@ def test_each_language_keeps_its_own_search_index(tmp_path):
         index.write_text(f'{{"docs": ["{lang}"]}}')
         shims.search_index_kept(str(tmp_path), lang, kept)
     index.write_text('{"docs": ["ko", "en"]}')
-    shims.search_index_per_language(str(tmp_path), {"ko": "", "en": "en/"}, kept)
+    i18n = SimpleNamespace(default_language="ko")
+    shims.search_index_per_language(SimpleNamespace(site_dir=str(tmp_path), plugins={"i18n": i18n}), kept)
     assert json.loads(index.read_text()) == {"docs": ["ko"]}
     assert json.loads((tmp_path / "en" / shims.SEARCH_INDEX).read_text()) == {"docs": ["en"]}

@@ -26,6 +26,8 @@ from scripts.project import copy_project
 PLUGIN = re.compile(r"^  # Runs every .*\n(?:  .*\n)+", re.M)
 # The plain copy's notebooks, made by the real plugin, and the hook that hands them to mkdocs-jupyter.
 NOTEBOOKS = "notebooks-made"
+# A line of a page's front matter `cases:` (engine/pages/sources.py): `  <page>/<snippet>.py: "<its case>"`.
+CASE = re.compile(r"^\s+(?P<name>[\w.-]+/[\w.-]+\.py)\s*:")
 PLAIN_HOOK = Path(__file__).with_name("bench_plain_hook.py")
 
 
@@ -42,6 +44,8 @@ def subject(dest: Path, limit: int | None = None) -> list[str]:
         for d in reversed(list(directives.find("\n".join(lines)))):
             if (d.kind == "run" and d.arg not in kept) or d.kind in dropped:
                 del lines[d.line - 1]
+        # The cases of the front matter name the snippets a page runs (sources.check_cases): not those left out.
+        lines = [line for line in lines if not ((m := CASE.match(line)) and m["name"] not in kept)]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return [name for name in included if name in kept]
 

@@ -54,6 +54,11 @@ def writes_to(paths: list) -> str:
     )
 
 
+def title_text(title) -> str:
+    """A claim box's title as it reads, without its permalink."""
+    return "".join(title.find_all(string=True, recursive=False))
+
+
 def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [*MKDOCS, "build", "--strict", "--site-dir", str(site)],

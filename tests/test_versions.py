@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from mkdocs_memos.engine.evidence import releases
 from scripts.project import copy_project
-from tests.conftest import ENV, ROOT
+from tests.conftest import ENV, ROOT, title_text
 
 RELEASES = ("2.13.0", "2.14.1")
 
@@ -94,7 +94,7 @@ def test_every_output_is_stamped_with_its_release(repo, release, torch):
     for path in (f"{release}/view-vs-reshape/index.html", f"{release}/en/view-vs-reshape/index.html"):
         stamps = {s.get_text().split(" · ")[0] for s in page(repo, path).select(".memo-output__stamp")}
         assert stamps and all(s.split(" (")[0] == f"torch {torch}" for s in stamps), stamps
-        titles = {t.get_text().rsplit(" · ", 1)[1] for t in page(repo, path).select(".memo-claim .admonition-title")}
+        titles = {title_text(t).rsplit(" · ", 1)[1] for t in page(repo, path).select(".memo-claim .admonition-title")}
         assert titles == {f"torch {torch}"}  # one name for the release, whatever ran first or came from the cache
     manifest = json.loads(git(repo, "show", f"gh-pages:{release}/outputs.json"))
     assert manifest["torch"].split("+")[0] == torch and manifest["release"] == release  # 2.13.0+cpu: a CPU build

@@ -10,3 +10,4 @@ print("nn.CrossEntropy exists (memo name):", hasattr(nn, "CrossEntropy"))
 
 # memo: check nn-module-is-class: inspect.isclass(nn.CrossEntropyLoss) and issubclass(nn.CrossEntropyLoss, nn.Module)
 # memo: check nn-functional-is-function: inspect.isfunction(F.cross_entropy)
+# memo: fact nn-crossentropy-missing: not hasattr(nn, "CrossEntropy")

@@ -16,4 +16,5 @@ print("from a tensor, shares memory:         ",
 print("from a float32 ndarray, shares memory:", np.shares_memory(source_array, from_array.numpy()))
 print("warning:", caught[0].category.__name__, "-", caught[0].message)
 
+# memo: fact copy-warning-detach-first: "detach().clone()" in str(caught[0].message)
 # memo: check tensor-function-copies: from_tensor.data_ptr() != source_tensor.data_ptr() and not np.shares_memory(source_array, from_array.numpy())

@@ -1,15 +1,26 @@
-# One intent per constructor, instead of torch.Tensor(...), whose meaning depends on its argument.
+# The table's constructors, made from the same sources; then the sources change in place. A result that shares
+# memory with its source sees the change; a copy does not.
+# memo: fact constructors-sharing: ", ".join(name for name, t in made.items() if shares(name, t))
 import numpy as np
 import torch
 
-data = torch.tensor([[1, 2], [3, 4]])  # copies the data, infers int64
-floats = torch.tensor([1, 2], dtype=torch.float32)  # copies, with the dtype said
-shape_only = torch.empty(2, 3)  # a shape, values uninitialised (like torch.Tensor(2, 3))
-zeros = torch.zeros(2, 3)  # a shape, values set
-array = np.arange(3.0)
-shared = torch.from_numpy(array)  # shares the array's memory and keeps its dtype
-as_is = torch.as_tensor(array)  # shares when it can, copies when it must
+array = np.zeros(3)  # float64
+source = torch.zeros(3)
+made = {
+    "torch.tensor(array)": torch.tensor(array),
+    "torch.from_numpy(array)": torch.from_numpy(array),
+    "torch.as_tensor(array)": torch.as_tensor(array),
+    "torch.as_tensor(array, dtype=float32)": torch.as_tensor(array, dtype=torch.float32),
+    "torch.asarray(array, copy=True)": torch.asarray(array, copy=True),
+    "source.clone()": source.clone(),
+}
+array[0] = 1.0
+source[0] = 1.0
 
-for name, t in [("tensor", data), ("tensor(dtype=)", floats), ("empty", shape_only), ("zeros", zeros),
-                ("from_numpy", shared), ("as_tensor", as_is)]:
-    print(f"{name:15} shape {tuple(t.shape)}  dtype {t.dtype}")
+
+def shares(name, t):
+    return np.shares_memory(array, t.numpy()) if "array" in name else t.data_ptr() == source.data_ptr()
+
+
+for name, t in made.items():
+    print(f"{name:38} {str(t.dtype):14} shares memory: {str(shares(name, t)):5}  sees the change: {t[0].item() == 1}")

@@ -1,5 +1,5 @@
 # A (batch, time) tensor wanted as (time, batch). view and reshape keep the row-major order of the elements;
-# only t() / permute() move them.
+# t(), transpose() and permute() move them, among others.
 import torch
 
 x = torch.tensor([[1, 2, 3], [10, 20, 30]])  # batch 0: 1, 2, 3; batch 1: 10, 20, 30

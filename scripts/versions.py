@@ -208,7 +208,7 @@ def needs_environment(release: Release, listed: list[Release]) -> bool:
         return True
     memos = memos_options(mkdocs_yml())
     runner = Runner(ROOT / memos["cache"], interpreter=Interpreter.recorded(release.record))
-    pages = Site.scan(ROOT / "docs", ROOT / memos["snippets"])
+    pages = Sources.scan(ROOT / "docs", ROOT / memos["snippets"])
     return bool(runner.triage(list(pages.snippets.values()))[1])
 
 

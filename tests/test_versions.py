@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from mkdocs_memos.engine.evidence import releases
+from mkdocs_memos.engine.evidence import differences, releases
+from mkdocs_memos.engine.evidence.differences import Change
 from scripts.project import copy_project
 from tests.conftest import ENV, ROOT
 
@@ -224,9 +225,10 @@ def test_differences_skip_declared_nondeterminism():
     assert changes(manifest("2.13.0", {"p/x.py": "2"}, nondeterministic=True),
                    manifest("2.14.1", {"p/x.py": "1"}, nondeterministic=True)) == []
     (d,) = changes(manifest("2.13.0", {"p/x.py": "old\n"}), manifest("2.14.1", {"p/x.py": "new\n"}))
-    assert (d.release, d.kind, d.summary) == ("2.13", "output", "old -> new") and "-old\n+new" in d.diff
+    assert (d.release, d.kind, d.changes) == ("2.13", "behaviour", [Change("line", old="old", new="new", line=1)])
+    assert "-old\n+new" in d.diff
     (d,) = changes(manifest("1.13.1", {"p/x.py": None}), manifest("2.14.1", {"p/x.py": "new\n"}))
-    assert (d.release, d.kind, d.summary) == ("1.13", "runs", "runs from 2.14 (needs torch>=2.0)")
+    assert (d.release, d.kind, d.changes) == ("1.13", "runs", [Change("starts", old="1.13", new="torch>=2.0")])
 
 
 @pytest.mark.parametrize("old, new", [
@@ -242,7 +244,7 @@ def test_differences_skip_declared_nondeterminism():
     ("torch   2.13.0+cpu\npython  3.11.7\nnumpy   2.4.6\nthreads 1", "torch   2.14.1\npython  3.11.7\nnumpy   2.4.6\nthreads 1"),
 ])
 def test_noise_is_no_change(old, new):
-    assert releases.scrub(old) == releases.scrub(new)
+    assert differences.scrub(old) == differences.scrub(new)
     assert changes(manifest("2.13.0", {"p/x.py": old}), manifest("2.14.1", {"p/x.py": new})) == []
 
 
@@ -255,29 +257,7 @@ def test_noise_is_no_change(old, new):
     ("0x7f", "0x80"),  # too short for an address: a value
 ])
 def test_behaviour_is_a_change(old, new):
-    assert releases.scrub(old) != releases.scrub(new)
-
-
-def test_summary_names_what_changed_in_the_first_changed_line():
-    old = "eager: 1\n…/site-packages/torch/jit/_script.py:1488: DeprecationWarning: `torch.jit.script` is deprecated.\n"
-    new = "eager: 1\n…/site-packages/torch/jit/_script.py:1491: FutureWarning: `torch.jit.script` is deprecated.\n"
-    assert releases.summary(releases.scrub(old), releases.scrub(new)) == "`torch.jit.script`: DeprecationWarning -> FutureWarning"
-    assert releases.summary("Module.zero_grad (self, set_to_none: bool = False)",
-                            "Module.zero_grad (self, set_to_none: bool = True)") == "Module.zero_grad: False -> True"
-    assert releases.summary("Optimizer.zero_grad (self, set_to_none: bool = True)",
-                            "Optimizer.zero_grad (self, set_to_none: bool = True) -> None") == \
-        "Optimizer.zero_grad: added -> None"
-    assert releases.summary("warning: use a", "warning: use b") == "warning: a -> b"
-    assert releases.summary("[0, 1, 1]", "[0, 1, 0]") == "1] -> 0]"  # no word to name it by
-    # The two most alike lines of a changed block: a warning appeared above the line that names it.
-    assert releases.summary("warning categories: none",
-                            "DeprecationWarning: `torch.jit.trace` is deprecated.\nwarning categories: DeprecationWarning"
-                            ) == "warning categories: none -> DeprecationWarning"
-    assert releases.summary("a\nb", "a\nwarned\nb") == "new: warned"
-    assert releases.summary("a", "…/torch/jit/_trace.py:N: DeprecationWarning: `torch.jit.trace` is deprecated.\na") == \
-        "new: DeprecationWarning: `torch.jit.trace` is deprecated."
-    assert releases.summary("a\nwarned\nb", "a\nb") == "gone: warned"
-    assert releases.summary("x", "y" * 200).endswith("…")
+    assert differences.scrub(old) != differences.scrub(new)
 
 
 def sixteen_like():
@@ -293,13 +273,15 @@ def sixteen_like():
 def test_steps_newest_first_each_against_the_release_before():
     found = releases.steps(sixteen_like())
     assert [(s.older["release"], s.newer["release"]) for s in found] == [("2.13", "2.14"), ("2.0", "2.13"), ("1.13", "2.0")]
-    assert [(d.snippet, d.kind, d.summary) for d in found[0].changes] == [("p/x.py", "output", "b -> c")]
+    assert [(d.snippet, d.kind) for d in found[0].changes] == [("p/x.py", "behaviour")]
     assert [(d.snippet, d.kind) for d in found[1].changes] == [("p/y.py", "runs")]
-    assert [(d.snippet, d.release, d.summary) for d in found[2].changes] == [("p/x.py", "1.13", "a -> b")]
+    assert [(d.snippet, d.release, d.changes[0].old, d.changes[0].new) for d in found[2].changes] == [
+        ("p/x.py", "1.13", "a", "b")]
 
 
-def test_changed_in_lists_the_releases_where_an_output_differs_from_the_one_before():
-    assert releases.changes_by_snippet(releases.steps(sixteen_like())) == {"p/x.py": ["2.0", "2.14"], "p/y.py": ["2.13"]}
+def test_changed_in_lists_the_releases_where_behaviour_or_a_message_changed():
+    # y.py first runs on 2.13: no change of its output, the matrix says "first runs here"
+    assert releases.changes_by_snippet(releases.steps(sixteen_like())) == {"p/x.py": ["2.0", "2.14"]}
 
 
 def test_claim_matrix_and_since_which_release():

@@ -21,3 +21,5 @@ model = Dropouts().eval()
 print("model.training:", model.training)
 for name, out in model(torch.ones(1000)).items():
     print(f"{name:42} zeros: {int((out == 0).sum()):3}  unchanged: {torch.equal(out, torch.ones(1000))}")
+
+# memo: random-draws

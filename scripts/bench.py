@@ -40,11 +40,11 @@ from pathlib import Path
 
 import psutil
 
-from scripts import bench_sites as sites
 from mkdocs_memos.engine.pages.sources import Sources
 from mkdocs_memos.engine.running import snippet
+from scripts import bench_sites as sites
+from scripts.project import ROOT
 
-ROOT = sites.ROOT
 LIMIT = Path(__file__).with_name("bench_limit.py")
 # What the static server compresses: the site's text files (GitHub Pages compresses these too).
 COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ipynb", ".map"}

@@ -20,7 +20,7 @@ from mkdocs_memos.engine.pages import directives
 from mkdocs_memos.engine.pages.addresses import nav_order, url
 from mkdocs_memos.engine.running.interpreter import Interpreter
 from mkdocs_memos.engine.running.runner import Runner
-from scripts.project import ROOT, copy_project
+from scripts.project import copy_project
 
 # The memos plugin's entry in mkdocs.yml, down to the next blank line.
 PLUGIN = re.compile(r"^  # Runs every .*\n(?:  .*\n)+", re.M)

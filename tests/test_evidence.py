@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_memos.engine.pages import addresses, sources
+from mkdocs_memos.engine.pages import sources
 from mkdocs_memos.engine.evidence import claims
 from mkdocs_memos.engine.pages import conditions, directives
 from mkdocs_memos.engine.running import snippet

@@ -279,7 +279,7 @@ class Build:
         claim_pages = {c: url(stem(src), DEFAULT_LANGUAGE) for c, src in self.sources.claims().items()}
         current = e.manifest["release"]
         release_links = {m["release"]: relative(
-            url("", lang) if m["release"] == current else f"../{m['release']}/{url('', lang)}", here) or "./"
+            url("", lang) if m["release"] == current else f"../{m['release']}/{url('', lang)}", here)
             for m in e.manifests}
         diff_links = {(r, n): self._diff_link(r, n, lang, here) for n, rs in e.changed.items() for r in rs}
         return history.matrix(e.manifests, releases.verdict_matrix(e.manifests),

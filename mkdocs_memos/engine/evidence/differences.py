@@ -131,7 +131,8 @@ def classify(then: Entry, now: Entry) -> tuple[str, list[Change]]:
     if kind == COSMETIC:
         return kind, _cosmetic(old.text, new.text)
     shown = _changes(a, b, old, new, (then.exception, now.exception), kind)
-    return kind, _merge(shown or said)  # a check or a fact only when the output shows no change
+    # a check or a fact only when the output shows no change; failing all, the first line that differs
+    return kind, _merge(shown or said or [_first_line(old.text, new.text)])
 
 
 def run_changes(then: Entry, now: Entry) -> list[Change]:
@@ -204,27 +205,14 @@ def _generated_lines(text: list[str], lines: list[str]) -> list[str]:
     return out
 
 
-def _raised(lines: Lines, exception: str | None) -> tuple[int | None, str]:
-    """Where the message of the exception a snippet raised starts in its traceback (the line naming it; the
-    message runs to the end of the traceback), and the message's first line."""
-    if not exception:
-        return None, ""
-    name = re.compile(rf"^(?:[\w.]+\.)?{re.escape(exception)}(?::\s*(?P<text>.*))?$")
-    found = None, ""
-    for i, (line, stream) in enumerate(zip(lines.text, lines.streams)):
-        if stream == "error" and (m := name.match(line)):
-            found = i, m["text"] or ""
-    return found
-
-
 def _message_lines(lines: Lines, exception: str | None, previous: list[str]) -> list[str]:
     """Warnings and errors with their words left out, their category kept (the raised exception's whole message
     too)."""
-    start, _ = _raised(lines, exception)
+    raised = _Raised.of(lines, exception)
     out = []
     for i, (stream, before) in enumerate(zip(lines.streams, previous)):
-        if start is not None and i >= start and stream == "error":
-            out.append(exception if i == start else "")
+        if raised.holds(i) and stream == "error":
+            out.append(exception if i == raised.start else "")
         else:
             out.append(CATEGORY.sub(lambda m: m["category"] + m["sep"], before))
     return out
@@ -260,7 +248,8 @@ def _changes(a: list[list[str]], b: list[list[str]], old: Lines, new: Lines, exc
 
 @dataclass
 class _Raised:
-    """The exception a snippet raised, as its traceback ends: its name, the line naming it, its whole message."""
+    """The exception a snippet raised, as its traceback ends: its name, the line naming it (its message runs from
+    there to the end of the traceback), and its whole message on one line."""
 
     name: str | None = None
     start: int | None = None
@@ -268,14 +257,19 @@ class _Raised:
 
     @classmethod
     def of(cls, lines: Lines, exception: str | None) -> _Raised:
-        start, _ = _raised(lines, exception)
-        if start is None:
+        if not exception:
+            return cls()
+        naming = re.compile(rf"^(?:[\w.]+\.)?{re.escape(exception)}(?::\s*(?P<text>.*))?$")
+        found = [(i, m["text"] or "") for i, (line, stream) in enumerate(zip(lines.text, lines.streams))
+                 if stream == "error" and (m := naming.match(line))]
+        if not found:
             return cls(exception)
-        rows = [line for line, stream in zip(lines.text[start:], lines.streams[start:]) if stream == "error"]
-        first = rows[0].split(":", 1)[1] if ":" in rows[0] else ""
-        return cls(exception, start, " ".join(" ".join([first, *rows[1:]]).split()))
+        start, first = found[-1]
+        rest = [line for line, stream in zip(lines.text[start + 1:], lines.streams[start + 1:]) if stream == "error"]
+        return cls(exception, start, " ".join(" ".join([first, *rest]).split()))
 
-    def holds(self, i: int, lines: list[str]) -> bool:
+    def holds(self, i: int) -> bool:
+        """Whether line `i` is part of the message."""
         return self.start is not None and i >= self.start
 
 
@@ -286,14 +280,14 @@ def _said(rows_a: list[int], rows_b: list[int], a: list[list[str]], b: list[list
     each pair or lone line turned into a change."""
     then, now = raised
     found = []
-    if any(then.holds(i, a[0]) for i in rows_a) or any(now.holds(j, b[0]) for j in rows_b):
+    if any(then.holds(i) for i in rows_a) or any(now.holds(j) for j in rows_b):
         if then.name != now.name:
             found.append(Change("exception-type", (), then.name or "", now.name or ""))
         elif then.message != now.message:
             was, said = _words_changed(then.message, now.message)
             found.append(Change(_reworded(was, said), (_opening(now.message),), was, said, category=now.name))
-        rows_a = [i for i in rows_a if not then.holds(i, a[0])]
-        rows_b = [j for j in rows_b if not now.holds(j, b[0])]
+        rows_a = [i for i in rows_a if not then.holds(i)]
+        rows_b = [j for j in rows_b if not now.holds(j)]
     pairs, free = [], list(rows_a)
     for j in rows_b:
         alike = [(difflib.SequenceMatcher(None, a[3][i], b[3][j], autojunk=False).ratio(), -i) for i in free]
@@ -337,6 +331,13 @@ def _value_change(old: str, new: str, j: int) -> Change:
         if label and i2 - i1 <= 3 and j2 - j1 <= 3 and len(x) - i2 <= 2:
             return Change("value", (label,), " ".join(x[i1:i2]) or "—", " ".join(y[j1:j2]) or "—")
     return Change("line", old=old.strip(), new=new.strip(), line=j + 1)
+
+
+def _first_line(old: list[str], new: list[str]) -> Change:
+    for j, (x, y) in enumerate(zip(old, new)):
+        if x != y:
+            return Change("line", old=x.strip(), new=y.strip(), line=j + 1)
+    return Change("line-gone", old=old[len(new)]) if len(old) > len(new) else Change("line-new", new=new[len(old)])
 
 
 def _reworded(was: str, now: str) -> str:

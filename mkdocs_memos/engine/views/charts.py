@@ -48,8 +48,9 @@ LABELS = {
     },
 }
 UNITS = [(1.0, "s"), (1e-3, "ms"), (1e-6, "µs")]
-WIDTH, HEIGHT = 480, 200
-LEFT, RIGHT, TOP, BOTTOM = 52, 8, 10, 24  # room for the value axis on the left, the releases underneath
+WIDTH, HEIGHT = 640, 170
+LEFT, RIGHT, TOP, BOTTOM = 48, 8, 10, 22  # room for the value axis on the left, the releases underneath
+SAME_SCALE = 10  # an example's measurements within this factor of each other share a value axis
 
 
 def figure(timing: Timing, example: str, lang: str) -> str:
@@ -57,23 +58,40 @@ def figure(timing: Timing, example: str, lang: str) -> str:
     to trust a difference, and the table of the figures. `example`: a link to the example."""
     t = LABELS[lang]
     ident = _ident(timing.snippet)
-    charts = "".join(_chart(timing, i, name, f"{ident}-{i}", lang) for i, name in enumerate(timing.names))
+    scales = _scales(timing)
+    charts = "".join(_chart(timing, name, scales[name], f"{ident}-{i}", lang) for i, name in enumerate(timing.names))
     machines = sorted({x.machine for x in timing.releases})
     if len(machines) == 1:
         where = t["machine"].format(machine=machines[0] or t["unknown"], threads=timing.threads)
     else:
         where = t["machines"].format(threads=timing.threads)
     title = t["title"].format(snippet=f'<a href="{escape(example)}"><code>{escape(timing.snippet)}</code></a>')
-    caption = f"<figcaption><p><strong>{title}</strong></p><p>{escape(where)} {escape(t['indicative'])}</p></figcaption>"
-    return (f'<figure class="memo-timings" id="timings-{ident}">{caption}<div class="memo-timings__charts">{charts}</div>'
-            f"{_table(timing, len(machines) > 1, lang)}</figure>")
+    caption = (f"<figcaption><p><strong>{title}</strong></p><p>{escape(where)} {escape(t['indicative'])}</p>"
+               "</figcaption>")
+    return (f'<figure class="memo-timings" id="timings-{ident}">{caption}{charts}'
+            f"{_table(timing, scales, len(machines) > 1, lang)}</figure>")
 
 
-def _chart(timing: Timing, index: int, name: str, ident: str, lang: str) -> str:
+def _scales(timing: Timing) -> dict[str, tuple[float, str, float]]:
+    """Measurement -> (its unit in seconds, the unit's name, the top of its value axis in that unit). Measurements
+    of like size (within SAME_SCALE of each other) share one, so that their bars compare across charts."""
+    largest = {n: max(x.seconds[n] for x in timing.releases if n in x.seconds) for n in timing.names}
+    found: dict[str, tuple[float, str, float]] = {}
+    group: list[str] = []
+    for name in sorted(largest, key=largest.get) + [None]:
+        if group and (name is None or largest[name] > SAME_SCALE * largest[group[0]]):
+            scale, unit = _unit(largest[group[-1]])
+            found.update((n, (scale, unit, _ceiling(largest[group[-1]] / scale))) for n in group)
+            group = []
+        if name is not None:
+            group.append(name)
+    return found
+
+
+def _chart(timing: Timing, name: str, axis: tuple[float, str, float], ident: str, lang: str) -> str:
     t = LABELS[lang]
+    scale, unit, top = axis
     points = [(x.release, x.seconds[name]) for x in timing.releases if name in x.seconds]
-    scale, unit = _unit(max(v for _, v in points))
-    top = _ceiling(max(v for _, v in points) / scale)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / len(points)
     bars, labels = [], []
@@ -83,13 +101,12 @@ def _chart(timing: Timing, index: int, name: str, ident: str, lang: str) -> str:
         figure_text = f"{release}: {_number(value / scale)} {unit}"
         bars.append(f'<rect x="{x + step * 0.15:.1f}" y="{TOP + plot_h - h:.1f}" width="{step * 0.7:.1f}" '
                     f'height="{h:.1f}"><title>{escape(figure_text)}</title></rect>')
-        labels.append(f'<text x="{x + step / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle">{escape(release)}</text>')
+        labels.append(f'<text x="{x + step / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle">{escape(release)}</text>')
     ticks = []
     for k in range(3):
-        value = top * k / 2
         y = TOP + plot_h - plot_h * k / 2
         ticks.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="memo-timings__grid"/>'
-                     f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{escape(_number(value))}</text>')
+                     f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{top * k / 2:g}</text>')
     label = t["chart"].format(name=name, unit=unit)
     desc = t["desc"].format(first=points[0][0], last=points[-1][0])
     return (f'<div class="memo-timings__chart"><p class="memo-timings__name" id="{ident}-name">{escape(label)}</p>'
@@ -99,18 +116,16 @@ def _chart(timing: Timing, index: int, name: str, ident: str, lang: str) -> str:
             f'<g class="memo-timings__bars">{"".join(bars)}</g>{"".join(labels)}</svg></div>')
 
 
-def _table(timing: Timing, machines: bool, lang: str) -> str:
+def _table(timing: Timing, scales: dict, machines: bool, lang: str) -> str:
     t = LABELS[lang]
-    units = {}
-    for name in timing.names:
-        units[name] = _unit(max(x.seconds[name] for x in timing.releases if name in x.seconds))
     head = f'<th scope="col">{escape(t["release"])}</th>' + "".join(
-        f'<th scope="col">{escape(name)} ({units[name][1]})</th>' for name in timing.names)
+        f'<th scope="col">{escape(name)} ({scales[name][1]})</th>' for name in timing.names)
     if machines:
         head += f'<th scope="col">{escape(t["machine-column"])}</th>'
     rows = ""
     for x in timing.releases:
-        cells = "".join(f"<td>{_number(x.seconds[n] / units[n][0]) if n in x.seconds else '—'}</td>" for n in timing.names)
+        cells = "".join(f"<td>{_number(x.seconds[n] / scales[n][0]) if n in x.seconds else '—'}</td>"
+                        for n in timing.names)
         if machines:
             cells += f"<td>{escape(x.machine or t['unknown'])}</td>"
         rows += f'<tr><th scope="row">{escape(x.release)} <small>(torch {escape(x.torch)})</small></th>{cells}</tr>'

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from mkdocs_memos.engine.evidence import releases as r
 from mkdocs_memos.engine.evidence.differences import BEHAVIOUR, COSMETIC, GENERATED, MESSAGE, RANDOM, Change
-from mkdocs_memos.engine.evidence.releases import RUNS, Difference, Step
+from mkdocs_memos.engine.evidence.releases import (CHANGED, FIRST, NOT_RUN, RAN, RUNS, SAME, VARIES, Difference,
+                                                   Step)
 from mkdocs_memos.engine.views import render
 
 LABELS = {
@@ -21,13 +21,12 @@ LABELS = {
         "changed-in": "출력이 바뀐 릴리스:",
         "since": "{release}부터 이 판정입니다.",
         "since-first": "비교한 모든 릴리스({release}부터)에서 이 판정입니다.",
-        "compared": "torch {releases}의 출력을 비교했습니다. 동작과 메시지의 변화를 최신 릴리스부터 먼저 보이고, "
-                    "그 밖의 차이(난수, 생성된 코드, 표기)는 릴리스별로 접어 둡니다.",
+        "compared": "torch {releases}의 출력을 비교했습니다.",
         "alone": "이 사이트는 다른 릴리스의 사이트 없이 한 릴리스로만 만들었으므로 비교할 출력이 없습니다. 비교는 사이트를 "
                  "릴리스마다 만들어 배포할 때 이루어집니다.",
         "oldest": "{release}는 여기서 다루는 가장 오래된 릴리스라서 비교할 이전 릴리스가 없습니다.",
         "up-to": "이 페이지는 {release}까지의 릴리스만 비교합니다.",
-        "latest": "배포된 모든 릴리스의 비교는 최신 릴리스의 페이지에 있습니다: [{title}]({link})",
+        "latest": "배포된 모든 릴리스의 비교는 최신 릴리스의 페이지에 있습니다: [{title}]({link}).",
         "changes-title": "릴리스 사이의 변화 (최신 릴리스)",
         "matrix-title": "릴리스별 판정 (최신 릴리스)",
         BEHAVIOUR: "동작의 변화",
@@ -46,22 +45,22 @@ LABELS = {
             COSMETIC: "표기: 공백, 빈 줄, 반환 주석, 또는 torch 안에서 경고를 내는 위치만 다릅니다.",
         },
         "examples": "예제:",
-        "diff": "출력 비교: {snippet}",
+        "diff": "출력 비교",
         "example": "예제",
         "claim": "메모의 주장",
-        "cells": {r.RAN: "실행됨", r.FIRST: "여기서 처음 실행됨", r.SAME: "같음", r.CHANGED: "바뀜",
-                  r.VARIES: "매번 다름 (비교 안 함)", r.NOT_RUN: "실행 안 됨"},
+        "cells": {RAN: "실행됨", FIRST: "여기서 처음 실행됨", SAME: "같음", CHANGED: "바뀜",
+                  VARIES: "매번 다름 (비교 안 함)", NOT_RUN: "실행 안 됨"},
         "needs": "실행 조건: {requires}",
         "diff-link": "차이",
         "diff-label": "{release}에서 바뀐 점: {snippet}",
         "legend": {
-            r.RAN: "비교한 가장 오래된 릴리스에서 실행되었습니다.",
-            r.FIRST: "이 예제가 처음 실행되는 릴리스입니다.",
-            r.SAME: "앞 릴리스와 동작도 메시지도 같습니다. 난수, 생성된 코드, 표기의 차이는 있을 수 있습니다"
+            RAN: "비교한 가장 오래된 릴리스에서 실행되었습니다.",
+            FIRST: "이 예제가 처음 실행되는 릴리스입니다.",
+            SAME: "앞 릴리스와 동작도 메시지도 같습니다. 난수, 생성된 코드, 표기의 차이는 있을 수 있습니다"
                     "(릴리스 사이의 변화 페이지에 있습니다).",
-            r.CHANGED: "앞 릴리스와 동작이나 메시지가 다릅니다. ‘차이’가 그 내용으로 연결됩니다.",
-            r.VARIES: "출력이 실행할 때마다 달라서(시간 측정 등) 비교하지 않습니다.",
-            r.NOT_RUN: "이 예제는 다른 torch 릴리스가 필요합니다. 실행 조건은 예제 이름 아래에 있습니다.",
+            CHANGED: "앞 릴리스와 동작이나 메시지가 다릅니다. ‘차이’가 그 내용으로 연결됩니다.",
+            VARIES: "출력이 실행할 때마다 달라서(시간 측정 등) 비교하지 않습니다.",
+            NOT_RUN: "이 예제는 다른 torch 릴리스가 필요합니다. 실행 조건은 예제 이름 아래에 있습니다.",
         },
         "none-verdict": "—",
         "default-subject": "이 예제",
@@ -70,15 +69,13 @@ LABELS = {
         "changed-in": "Output changed in",
         "since": "This verdict since {release}.",
         "since-first": "This verdict on every release compared (since {release}).",
-        "compared": "Outputs of torch {releases} compared. Changes in behaviour and in messages come first, newest "
-                    "release first; the other differences (random draws, generated code, cosmetic) follow, folded, "
-                    "release by release.",
+        "compared": "Outputs of torch {releases} compared.",
         "alone": "This site was built for one release alone, without the other releases' sites, so there is nothing "
                  "to compare its outputs with; the comparison is made when the site is built and deployed once per "
                  "release.",
         "oldest": "{release} is the oldest release documented here: there is no older release to compare it with.",
         "up-to": "This page compares the releases up to {release} only.",
-        "latest": "The comparison of every deployed release is on the newest release's page: [{title}]({link})",
+        "latest": "The comparison of every deployed release is on the newest release's page: [{title}]({link}).",
         "changes-title": "What changed between releases (newest release)",
         "matrix-title": "Verdicts by release (newest release)",
         BEHAVIOUR: "Changes in behaviour",
@@ -99,22 +96,22 @@ LABELS = {
                       "raises a warning differ.",
         },
         "examples": "Examples:",
-        "diff": "the outputs compared: {snippet}",
+        "diff": "the outputs compared",
         "example": "Example",
         "claim": "The memo's claim",
-        "cells": {r.RAN: "runs", r.FIRST: "first runs here", r.SAME: "same", r.CHANGED: "changed",
-                  r.VARIES: "varies (not compared)", r.NOT_RUN: "does not run"},
+        "cells": {RAN: "runs", FIRST: "first runs here", SAME: "same", CHANGED: "changed",
+                  VARIES: "varies (not compared)", NOT_RUN: "does not run"},
         "needs": "runs on {requires}",
         "diff-link": "diff",
         "diff-label": "what changed in {release}: {snippet}",
         "legend": {
-            r.RAN: "the oldest release compared, where the example ran.",
-            r.FIRST: "the first release the example runs on.",
-            r.SAME: "the same behaviour and messages as on the release before; random draws, generated code and "
+            RAN: "the oldest release compared, where the example ran.",
+            FIRST: "the first release the example runs on.",
+            SAME: "the same behaviour and messages as on the release before; random draws, generated code and "
                     "cosmetic differences may remain (the what-changed page lists them).",
-            r.CHANGED: "its behaviour or a message differs from the release before; “diff” links to what changed.",
-            r.VARIES: "its output varies from run to run (timings), so it is not compared.",
-            r.NOT_RUN: "the example needs another torch release; what it needs is under its name.",
+            CHANGED: "its behaviour or a message differs from the release before; “diff” links to what changed.",
+            VARIES: "its output varies from run to run (timings), so it is not compared.",
+            NOT_RUN: "the example needs another torch release; what it needs is under its name.",
         },
         "none-verdict": "—",
         "default-subject": "The example",
@@ -198,7 +195,8 @@ class Place:
 
 def change_anchor(release: str, snippet: str) -> str:
     """The id of a snippet's change at the step to `release` on the what-changed page."""
-    return f"changed-{release.replace('.', '-')}-" + re.sub(r"[^a-z0-9]+", "-", snippet.lower().removesuffix(".py")).strip("-")
+    name = re.sub(r"[^a-z0-9]+", "-", snippet.lower().removesuffix(".py")).strip("-")
+    return f"changed-{release.replace('.', '-')}-{name}"
 
 
 def step_anchor(release: str) -> str:
@@ -294,14 +292,18 @@ def _group(step: Step, group: list[Difference], examples: dict[str, str], lang: 
         item = f'<p class="memo-change">{release}{names}: {said}</p>'
     else:
         item = f'<p class="memo-change">{release}{said}<br>{escape(t["examples"])} {names}</p>'
-    lines = [indent + item]
-    for d in group:
-        if d.diff:
-            longest = max((len(m) for m in re.findall(r"`+", d.diff)), default=0)
-            fence = "`" * max(3, longest + 1)
-            body = "\n".join(f"{indent}    {line}" for line in f"{fence}diff\n{d.diff}\n{fence}".splitlines())
-            lines.append(f'\n{indent}??? note "{t["diff"].format(snippet=d.snippet)}"\n{body}')
-    return "\n".join(lines)
+    diffs = [d for d in group if d.diff]
+    if not diffs:
+        return indent + item
+    body = []
+    for d in diffs:
+        longest = max((len(m) for m in re.findall(r"`+", d.diff)), default=0)
+        fence = "`" * max(3, longest + 1)
+        named = [f"<p><code>{_text(d.snippet)}</code></p>", ""] if len(diffs) > 1 else []
+        body += [*named, f"{fence}diff", *d.diff.splitlines(), fence, ""]
+    folded = "\n".join(f"{indent}    {line}" if line else "" for line in body).rstrip()
+    return f'{indent}{item}\n\n{indent}??? note "{t["diff"]}"\n{folded}'
+
 
 
 def _folded(step: Step, folded: list[Difference], examples: dict[str, str], lang: str) -> str:
@@ -353,10 +355,12 @@ def matrix(manifests: list[dict], verdicts: dict, cells: dict, words: dict[str, 
         for x, v in (verdicts.get(c) or {}).items():
             label = escape(render.LABELS[lang][v]) if v else escape(t["none-verdict"])
             link = f"{release_links[x]}{claim_pages[c]}#claim-{c}" if v and c in claim_pages else ""
-            row += f'<td data-verdict="{v or "none"}">' + (f'<a href="{escape(link)}">{label}</a>' if link else label) + "</td>"
+            shown = f'<a href="{escape(link)}">{label}</a>' if link else label
+            row += f'<td data-verdict="{v or "none"}">{shown}</td>'
         rows += f'<tr><th scope="row">«{escape(words[c])}»</th>{row}</tr>'
-    claims = (f'<table class="memo-matrix" data-memo-matrix="claims"><thead><tr><th scope="col">{escape(t["claim"])}</th>'
-              f"{head}</tr></thead><tbody>{rows}</tbody></table>")
+    claims = _scrolled(f'<table class="memo-matrix" data-memo-matrix="claims"><thead><tr>'
+                       f'<th scope="col">{escape(t["claim"])}</th>{head}</tr></thead><tbody>{rows}</tbody></table>',
+                       t["claim"])
     rows = ""
     entries = {m["release"]: m["snippets"] for m in manifests}
     for name, row in cells.items():
@@ -376,12 +380,18 @@ def matrix(manifests: list[dict], verdicts: dict, cells: dict, words: dict[str, 
                          f'aria-label="{escape(label_diff)}">{escape(t["diff-link"])}</a>')
             tds += f'<td data-output="{state}"{title}>{text}</td>'
         rows += f'<tr><th scope="row">{label}</th>{tds}</tr>'
-    examples = (f'<table class="memo-matrix" data-memo-matrix="examples"><thead><tr><th scope="col">{escape(t["example"])}'
-                f"</th>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    examples = _scrolled(f'<table class="memo-matrix" data-memo-matrix="examples"><thead><tr>'
+                         f'<th scope="col">{escape(t["example"])}</th>{head}</tr></thead><tbody>{rows}</tbody></table>',
+                         t["example"])
     legend = "".join(f'<li><strong>{escape(t["cells"][s])}</strong>: {escape(t["legend"][s])}</li>' for s in t["cells"])
     note = _place_note(place, len(manifests) > 1, "matrix-title", lang)
     note = f"<p>{_links(note)}</p>" if note else ""
     return f'{note}{claims}\n\n{examples}\n\n<ul class="memo-matrix__legend">{legend}</ul>'
+
+
+def _scrolled(table: str, name: str) -> str:
+    """A table wider than the page, in a region that scrolls sideways, reachable with the keyboard."""
+    return f'<div class="memo-matrix__scroll" tabindex="0" role="region" aria-label="{escape(name)}">{table}</div>'
 
 
 def _subject(s: str) -> str:

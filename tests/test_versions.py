@@ -155,10 +155,9 @@ def test_every_matrix_cell_links_to_that_release(repo):
 
 
 def test_the_older_release_says_so_and_reaches_the_comparison_of_every_release(repo):
-    for path, said in (("2.13/en/what-changed/index.html", "2.13 is the oldest release documented here"),
-                       ("2.13/en/releases/index.html", "compares the releases up to 2.13 only")):
+    for path in ("2.13/en/what-changed/index.html", "2.13/en/releases/index.html"):
         article = page(repo, path).select_one("article")
-        assert said in article.get_text(" ", strip=True)
+        assert "2.13 is the oldest release documented here" in article.get_text(" ", strip=True)
         link = next(a["href"] for a in article.select("a") if "latest" in a["href"])
         assert link.startswith("../../../latest/en/") and resolves(repo, path, link)
         assert "example.github.io" not in article.decode()

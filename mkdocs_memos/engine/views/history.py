@@ -52,7 +52,7 @@ LABELS = {
                   VARIES: "매번 다름 (비교 안 함)", NOT_RUN: "실행 안 됨"},
         "needs": "실행 조건: {requires}",
         "diff-link": "차이",
-        "diff-label": "{release}에서 바뀐 점: {snippet}",
+        "diff-label": "차이: {release}에서 바뀐 점, {snippet}",  # starts with the link's own word (WCAG 2.5.3)
         "legend": {
             RAN: "비교한 가장 오래된 릴리스에서 실행되었습니다.",
             FIRST: "이 예제가 처음 실행되는 릴리스입니다.",
@@ -103,7 +103,7 @@ LABELS = {
                   VARIES: "varies (not compared)", NOT_RUN: "does not run"},
         "needs": "runs on {requires}",
         "diff-link": "diff",
-        "diff-label": "what changed in {release}: {snippet}",
+        "diff-label": "diff: what changed in {release}, {snippet}",  # starts with the link's own word (WCAG 2.5.3)
         "legend": {
             RAN: "the oldest release compared, where the example ran.",
             FIRST: "the first release the example runs on.",

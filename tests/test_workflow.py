@@ -60,7 +60,8 @@ def test_one_job_per_release_and_write_permission_only_where_nothing_runs():
     # the merge: writes, after every build, and runs neither snippets nor MkDocs
     assert deploy["needs"] == "newest" and deploy["permissions"] == {"contents": "write"}
     runs = [step.get("run", "") for step in deploy["steps"]]
-    assert not any("versions build" in r or "versions deploy" in r or "-r requirements.txt" in r for r in runs)
+    assert not any("scripts.versions build" in r or "scripts.versions deploy" in r or "-r requirements.txt" in r
+                   for r in runs)
     fetch = next(i for i, r in enumerate(runs) if "git fetch origin gh-pages" in r)
     merge = next(i for i, r in enumerate(runs) if "scripts.versions merge" in r and "--push" in r)
     assert fetch < merge

@@ -64,7 +64,8 @@ class Binding:
 
 class Build:
     def __init__(self, sources: Sources, runner: Runner, batch: Batch, log: logging.Logger,
-                 compare_with: str | None = None, repository: Path | None = None, documented: list[str] | None = None):
+                 compare_with: str | None = None, repository: Path | None = None,
+                 documented: list[str] | None = None):
         self.sources = sources
         self.runner = runner
         self.log = log

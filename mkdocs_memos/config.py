@@ -15,6 +15,9 @@ class MemosConfig(base.Config):
     jobs = c.Type(int, default=0)
     # A git ref holding the deployed releases (mike's branch) to compare this build's outputs with.
     compare_with = c.Optional(c.Type(str))
+    # Every documented release, oldest first, as its folder is named ("1.13 2.0 … 2.14"): a release that is not
+    # the newest links its comparison pages to the newest's, which compare them all.
+    releases = c.Optional(c.Type(str))
     # The record of the Python that runs the snippets (engine/running/interpreter.py), when it is not the build's
     # own: scripts/versions.py names a release's, whose environment is then needed only if a snippet must run.
     interpreter = c.Optional(c.File(exists=True))

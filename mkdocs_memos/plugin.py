@@ -145,7 +145,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             return
         try:
             self.build = Build.start(Path(config.docs_dir), Path(self.config.snippets), self.runner, log,
-                                     self.config.compare_with)
+                                     self.config.compare_with, (self.config.releases or "").split())
         except runner.InterpreterMissing as e:
             raise PluginError(str(e)) from None
         self.converted_ahead = False
@@ -248,8 +248,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             page.meta.setdefault("description", self.language.notebooks[src][0].meta.get("description"))
             return markdown
         source = self.build.sources.pages[src]
-        return self.build.markdown(source, config.theme["language"], page.url, nav_order(config.nav),
-                                   config.site_url or "")
+        return self.build.markdown(source, config.theme["language"], page.url, nav_order(config.nav))
 
     def on_env(self, env, config, files):
         env.bytecode_cache = self.kept.templates

@@ -62,7 +62,7 @@ def static(project: Path, dest: Path, cache: Path, built: Path) -> None:
         build = Build.start(project / "docs", project / "snippets", runner, logging.getLogger("bench"))
         order = nav_order(config.nav)
         for source in build.sources.pages.values():
-            markdown = build.markdown(source, source.lang, url(source.stem, source.lang), order, config.site_url or "")
+            markdown = build.markdown(source, source.lang, url(source.stem, source.lang), order)
             head = source.text[: len(source.text) - len(source.body)]
             (dest / "docs" / source.src).write_text(head + build.fill(source, source.lang, markdown), encoding="utf-8")
         failures = build.unreported_failures()

@@ -36,6 +36,7 @@ from pathlib import Path
 from packaging.version import Version
 
 from mkdocs_memos.engine.evidence.releases import MANIFEST, name
+from mkdocs_memos.engine.pages.addresses import LATEST
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +47,7 @@ VENVS = Path(os.environ.get("MEMOS_VENVS", CACHE / "venvs"))
 UV_CACHE = Path(os.environ.get("UV_CACHE_DIR", CACHE / "uv"))
 # Compiles GPU kernels only: on the CPU, torch.compile generates C++ (TorchInductor's CPU backend).
 NOT_INSTALLED = ("triton",)
-ALIAS = "latest"
+ALIAS = LATEST  # the newest release's copy, where the comparison of every release is
 BUILT = ROOT / "site-releases"  # not site/: a plain `mkdocs build` cleans that
 
 
@@ -213,10 +214,12 @@ def needs_environment(release: Release, listed: list[Release]) -> bool:
 
 
 def _env(release: Release, compare_with: str) -> dict:
-    """The one place that tells the build how to run: the plugin's `compare_with` (mkdocs.yml reads it from
-    MEMOS_COMPARE_WITH) and strictness. A ref that does not exist yet compares with nothing."""
+    """The one place that tells the build how to run: the plugin's `compare_with` and `releases` (mkdocs.yml
+    reads them from MEMOS_COMPARE_WITH and MEMOS_RELEASES) and strictness. A ref that does not exist yet compares
+    with nothing."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MEMOS_STRICT="true", MIKE_DOCS_VERSION=release.name,
-               MEMOS_COMPARE_WITH=compare_with, MEMOS_INTERPRETER=str(release.record))
+               MEMOS_COMPARE_WITH=compare_with, MEMOS_INTERPRETER=str(release.record),
+               MEMOS_RELEASES=" ".join(r.name for r in releases()))
     env.pop("VIRTUAL_ENV", None)
     return env
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -314,6 +315,17 @@ def test_memory_option_is_parsed():
     assert snippet.parse("t/m.py", "snippets/t/m.py", "").memory == snippet.DEFAULT_MEMORY
     with pytest.raises(snippet.SnippetError, match=r"snippets/t/m.py:1: bad '# memo: memory' option"):
         snippet.parse("t/m.py", "snippets/t/m.py", "# memo: memory lots\n")
+
+
+def test_random_draws_option_is_parsed():
+    assert snippet.parse("t/r.py", "snippets/t/r.py", "print(1)\n# memo: random-draws\n").random_draws is True
+    assert snippet.parse("t/r.py", "snippets/t/r.py", "print(1)\n").random_draws is False
+
+
+def test_the_stamp_names_the_machine_that_ran_it(run, tmp_path):
+    """Timings compared across releases say where they were measured, even when they come from the cache."""
+    r, _ = run(tmp_path, m="print(1)\n")
+    assert re.fullmatch(r".+, \d+ cores", r["m"].stamp["machine"]), r["m"].stamp
 
 
 def _alive(marker: str) -> list:

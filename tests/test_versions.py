@@ -7,6 +7,7 @@ machine the first run creates them (torch 2.14.1: about a minute and 5.4 GB).
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import socket
 import subprocess
@@ -19,7 +20,9 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
-from mkdocs_memos.engine.evidence import releases
+from mkdocs_memos.engine.evidence import differences, releases
+from mkdocs_memos.engine.evidence.differences import Change
+from mkdocs_memos.engine.views import render
 from scripts.project import copy_project
 from tests.conftest import ENV, ROOT, title_text
 
@@ -111,13 +114,16 @@ def test_urls_name_the_release_once(repo):
 
 
 def test_what_changed_shows_a_real_difference(repo):
-    """TorchScript's warning became a FutureWarning in 2.14: the what-changed page shows the difference with a
-    line that says so, and the example says its output changed there, linking to it."""
+    """TorchScript's warning became a FutureWarning in 2.14: the what-changed page says so in a sentence, under
+    the changes of behaviour, with the diff, and the example says its output changed there, linking to it."""
     anchor = "changed-2-14-tracing-vs-scripting-torchscript-warning"
+    said = {"": "의 경고 범주가 바뀌었습니다: DeprecationWarning → FutureWarning.",
+            "en/": "warn with FutureWarning instead of DeprecationWarning."}
     for lang in ("", "en/"):
-        entry = page(repo, f"2.14/{lang}what-changed/index.html").select_one(f"#{anchor}")
-        assert entry is not None
-        assert re.search(r"torch\.jit\.(trace|script) : DeprecationWarning -> FutureWarning", entry.parent.get_text(" ", strip=True))
+        html = page(repo, f"2.14/{lang}what-changed/index.html")
+        entry = html.select_one(f"#{anchor}")
+        assert entry is not None and entry.find_previous("h3")["id"] == "behaviour-changes"
+        assert said[lang] in entry.parent.get_text(" ", strip=True)
         diff = entry.find_next("pre").get_text()
         assert "-DeprecationWarning: `torch.jit.trace` is deprecated" in diff
         assert "+FutureWarning: `torch.jit.trace` is deprecated" in diff
@@ -126,6 +132,63 @@ def test_what_changed_shows_a_real_difference(repo):
         assert [a["href"] for a in note.select("a")] == [f"../what-changed/#{anchor}"]
     # the older release compares with nothing older
     assert page(repo, "2.13/what-changed/index.html").select_one(f"#{anchor}") is None
+
+
+def resolves(repo, here: str, link: str) -> bool:
+    """Whether a relative link from the deployed page `here` reaches a page of the branch, and its id."""
+    target, _, fragment = link.partition("#")
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(here), target)) + "/index.html"
+    done = subprocess.run(["git", "show", f"gh-pages:{path}"], cwd=repo, capture_output=True, text=True)
+    return done.returncode == 0 and (not fragment or BeautifulSoup(done.stdout, "html.parser").find(id=fragment) is not None)
+
+
+def test_every_matrix_cell_links_to_that_release(repo):
+    here = "2.14/en/releases/index.html"
+    html = page(repo, here)
+    cells = html.select("table[data-memo-matrix] td")
+    assert cells and all(td.a for td in cells if td.get_text() != "—")
+    cell = html.select_one("table[data-memo-matrix=examples] tr:has(code:-soup-contains('torchscript-warning.py'))")
+    links = [a["href"] for a in cell.select("td a")]
+    assert links == ["../../../2.13/en/tracing-vs-scripting/#run-torchscript-warning",
+                     "../tracing-vs-scripting/#run-torchscript-warning",
+                     "../what-changed/#changed-2-14-tracing-vs-scripting-torchscript-warning"]
+    assert all(resolves(repo, here, a["href"]) for a in html.select("table[data-memo-matrix] a"))
+    verdict = html.select_one("table[data-memo-matrix=claims] td a")
+    assert verdict.get_text() in render.LABELS["en"].values()
+
+
+def test_the_older_release_says_so_and_reaches_the_comparison_of_every_release(repo):
+    for path in ("2.13/en/what-changed/index.html", "2.13/en/releases/index.html"):
+        article = page(repo, path).select_one("article")
+        assert "2.13 is the oldest release documented here" in article.get_text(" ", strip=True)
+        link = next(a["href"] for a in article.select("a") if "latest" in a["href"])
+        assert link.startswith("../../../latest/en/") and resolves(repo, path, link)
+        assert "example.github.io" not in article.decode()
+    assert not [a for a in page(repo, "2.14/en/what-changed/index.html").select("article a") if "latest" in a["href"]]
+
+
+def test_timings_are_drawn_across_the_releases(repo):
+    for path in ("2.14/en/releases/index.html", "2.14/en/faster-training/index.html"):
+        figure = page(repo, path).select_one("#timings-faster-training-zero-grad-timing")
+        assert figure is not None, path
+        svgs = figure.select("svg[role=img]")
+        assert len(svgs) == 4  # two widths, set_to_none True and False
+        for svg in svgs:
+            assert re.search(r"median … per step \((µs|ms|s)\), by release$", figure.find(id=svg["aria-labelledby"]).get_text())
+            assert [t.get_text().split(":")[0] for t in svg.select("rect title")] == ["2.13", "2.14"]
+        rows = [tr.th.get_text(" ", strip=True).split()[0] for tr in figure.select("tbody tr")]
+        assert rows == ["2.13", "2.14"]
+        assert "indicative" in figure.figcaption.get_text()
+
+
+def test_a_second_build_gives_the_same_pages(repo, tmp_path):
+    """The same manifests and outputs: the same bytes, charts included."""
+    done = subprocess.run([sys.executable, "-m", "scripts.versions", "build", "2.14.1", "--out", tmp_path],
+                          cwd=repo, env=ENV, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    for path in ("en/releases/index.html", "releases/index.html", "en/what-changed/index.html",
+                 "faster-training/index.html"):
+        assert (tmp_path / "2.14" / path).read_text() == git(repo, "show", f"gh-pages:2.14/{path}"), path
 
 
 def test_older_release_shows_the_banner_to_the_same_page_in_latest(repo):
@@ -259,9 +322,10 @@ def test_differences_skip_declared_nondeterminism():
     assert changes(manifest("2.13.0", {"p/x.py": "2"}, nondeterministic=True),
                    manifest("2.14.1", {"p/x.py": "1"}, nondeterministic=True)) == []
     (d,) = changes(manifest("2.13.0", {"p/x.py": "old\n"}), manifest("2.14.1", {"p/x.py": "new\n"}))
-    assert (d.release, d.kind, d.summary) == ("2.13", "output", "old -> new") and "-old\n+new" in d.diff
+    assert (d.release, d.kind, d.changes) == ("2.13", "behaviour", [Change("line", old="old", new="new", line=1)])
+    assert "-old\n+new" in d.diff
     (d,) = changes(manifest("1.13.1", {"p/x.py": None}), manifest("2.14.1", {"p/x.py": "new\n"}))
-    assert (d.release, d.kind, d.summary) == ("1.13", "runs", "runs from 2.14 (needs torch>=2.0)")
+    assert (d.release, d.kind, d.changes) == ("1.13", "runs", [Change("starts", old="1.13", new="torch>=2.0")])
 
 
 @pytest.mark.parametrize("old, new", [
@@ -277,7 +341,7 @@ def test_differences_skip_declared_nondeterminism():
     ("torch   2.13.0+cpu\npython  3.11.7\nnumpy   2.4.6\nthreads 1", "torch   2.14.1\npython  3.11.7\nnumpy   2.4.6\nthreads 1"),
 ])
 def test_noise_is_no_change(old, new):
-    assert releases.scrub(old) == releases.scrub(new)
+    assert differences.scrub(old) == differences.scrub(new)
     assert changes(manifest("2.13.0", {"p/x.py": old}), manifest("2.14.1", {"p/x.py": new})) == []
 
 
@@ -290,29 +354,7 @@ def test_noise_is_no_change(old, new):
     ("0x7f", "0x80"),  # too short for an address: a value
 ])
 def test_behaviour_is_a_change(old, new):
-    assert releases.scrub(old) != releases.scrub(new)
-
-
-def test_summary_names_what_changed_in_the_first_changed_line():
-    old = "eager: 1\n…/site-packages/torch/jit/_script.py:1488: DeprecationWarning: `torch.jit.script` is deprecated.\n"
-    new = "eager: 1\n…/site-packages/torch/jit/_script.py:1491: FutureWarning: `torch.jit.script` is deprecated.\n"
-    assert releases.summary(releases.scrub(old), releases.scrub(new)) == "`torch.jit.script`: DeprecationWarning -> FutureWarning"
-    assert releases.summary("Module.zero_grad (self, set_to_none: bool = False)",
-                            "Module.zero_grad (self, set_to_none: bool = True)") == "Module.zero_grad: False -> True"
-    assert releases.summary("Optimizer.zero_grad (self, set_to_none: bool = True)",
-                            "Optimizer.zero_grad (self, set_to_none: bool = True) -> None") == \
-        "Optimizer.zero_grad: added -> None"
-    assert releases.summary("warning: use a", "warning: use b") == "warning: a -> b"
-    assert releases.summary("[0, 1, 1]", "[0, 1, 0]") == "1] -> 0]"  # no word to name it by
-    # The two most alike lines of a changed block: a warning appeared above the line that names it.
-    assert releases.summary("warning categories: none",
-                            "DeprecationWarning: `torch.jit.trace` is deprecated.\nwarning categories: DeprecationWarning"
-                            ) == "warning categories: none -> DeprecationWarning"
-    assert releases.summary("a\nb", "a\nwarned\nb") == "new: warned"
-    assert releases.summary("a", "…/torch/jit/_trace.py:N: DeprecationWarning: `torch.jit.trace` is deprecated.\na") == \
-        "new: DeprecationWarning: `torch.jit.trace` is deprecated."
-    assert releases.summary("a\nwarned\nb", "a\nb") == "gone: warned"
-    assert releases.summary("x", "y" * 200).endswith("…")
+    assert differences.scrub(old) != differences.scrub(new)
 
 
 def sixteen_like():
@@ -328,13 +370,15 @@ def sixteen_like():
 def test_steps_newest_first_each_against_the_release_before():
     found = releases.steps(sixteen_like())
     assert [(s.older["release"], s.newer["release"]) for s in found] == [("2.13", "2.14"), ("2.0", "2.13"), ("1.13", "2.0")]
-    assert [(d.snippet, d.kind, d.summary) for d in found[0].changes] == [("p/x.py", "output", "b -> c")]
+    assert [(d.snippet, d.kind) for d in found[0].changes] == [("p/x.py", "behaviour")]
     assert [(d.snippet, d.kind) for d in found[1].changes] == [("p/y.py", "runs")]
-    assert [(d.snippet, d.release, d.summary) for d in found[2].changes] == [("p/x.py", "1.13", "a -> b")]
+    assert [(d.snippet, d.release, d.changes[0].old, d.changes[0].new) for d in found[2].changes] == [
+        ("p/x.py", "1.13", "a", "b")]
 
 
-def test_changed_in_lists_the_releases_where_an_output_differs_from_the_one_before():
-    assert releases.changes_by_snippet(releases.steps(sixteen_like())) == {"p/x.py": ["2.0", "2.14"], "p/y.py": ["2.13"]}
+def test_changed_in_lists_the_releases_where_behaviour_or_a_message_changed():
+    # y.py first runs on 2.13: no change of its output, the matrix says "first runs here"
+    assert releases.changes_by_snippet(releases.steps(sixteen_like())) == {"p/x.py": ["2.0", "2.14"]}
 
 
 def test_claim_matrix_and_since_which_release():

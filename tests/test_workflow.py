@@ -74,11 +74,11 @@ def test_one_job_per_release_and_write_permission_only_where_nothing_runs():
     assert flow["permissions"] == {"contents": "read"}
     assert "group" in flow["concurrency"]
     jobs = flow["jobs"]
-    build, deploy = jobs["build"], jobs["deploy"]
+    build, newest, deploy = jobs["build"], jobs["newest"], jobs["deploy"]
     assert build["strategy"]["matrix"]["torch"] == "${{ fromJSON(needs.releases.outputs.torch) }}"
     assert any("scripts.versions list" in step.get("run", "") for step in jobs["releases"]["steps"])
     # every job but the merge: the read-only token of the workflow, and no credentials kept in the checkout
-    for job in (jobs["releases"], build):
+    for job in (jobs["releases"], build, newest):
         assert "permissions" not in job
         checkouts = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
         assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
@@ -86,10 +86,20 @@ def test_one_job_per_release_and_write_permission_only_where_nothing_runs():
     assert built["env"] == {"TORCH": MATRIX} and "${{" not in built["run"]  # the matrix reaches the shell as data
     upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "site-releases/"
+    # the newest release again, compared with every release built by this run (merged locally, never pushed);
+    # its site replaces the one its build job uploaded
+    runs = [step.get("run", "") for step in newest["steps"]]
+    merge = next(i for i, r in enumerate(runs) if "scripts.versions merge" in r)
+    again = next(i for i, r in enumerate(runs) if "scripts.versions build" in r)
+    assert merge < again and "--branch built" in runs[merge] and "--branch built" in runs[again]
+    assert not any("--push" in r for r in runs)
+    replaced = next(s for s in newest["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert replaced["with"]["overwrite"] is True and replaced["with"]["name"] == "site-${{ needs.releases.outputs.newest }}"
     # the merge: writes, after every build, and runs neither snippets nor MkDocs
-    assert deploy["needs"] == "build" and deploy["permissions"] == {"contents": "write"}
+    assert deploy["needs"] == "newest" and deploy["permissions"] == {"contents": "write"}
     runs = [step.get("run", "") for step in deploy["steps"]]
-    assert not any("versions build" in r or "versions deploy" in r or "-r requirements.txt" in r for r in runs)
+    assert not any("scripts.versions build" in r or "scripts.versions deploy" in r or "-r requirements.txt" in r
+                   for r in runs)
     fetch = next(i for i, r in enumerate(runs) if "git fetch origin gh-pages" in r)
     merge = next(i for i, r in enumerate(runs) if "versions merge" in r)
     push = next(i for i, r in enumerate(runs) if "git push origin gh-pages" in r)

@@ -16,18 +16,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-
-from mkdocs_memos.engine.evidence import claims, releases
+from mkdocs_memos.engine.evidence import claims, measurements, releases
 from mkdocs_memos.engine.evidence.claims import Verdict
+from mkdocs_memos.engine.evidence.measurements import Timing
 from mkdocs_memos.engine.evidence.releases import Step
 from mkdocs_memos.engine.pages import anchors, directives, translations
-from mkdocs_memos.engine.pages.addresses import CHANGES_PAGE, DEFAULT_LANGUAGE, relative, stem, url
+from mkdocs_memos.engine.pages.addresses import CHANGES_PAGE, DEFAULT_LANGUAGE, LATEST, relative, stem, url
 from mkdocs_memos.engine.pages.conditions import Condition
 from mkdocs_memos.engine.pages.directives import Directive
 from mkdocs_memos.engine.pages.sources import IdCheck, PageSource, Sources
 from mkdocs_memos.engine.running.protocol import ERROR, OK, Result
 from mkdocs_memos.engine.running.runner import Batch, Runner, Summary
-from mkdocs_memos.engine.views import history, render
+from mkdocs_memos.engine.views import charts, history, render
 
 # Not `(?:<p>)?@@…`: a pattern that may start anywhere is tried at every character of every page.
 PLACEHOLDER = re.compile(r"<p>@@memo-output-(\d+)@@</p>|@@memo-output-(\d+)@@")
@@ -46,8 +46,9 @@ class Evidence:
     manifest: dict  # this build's outputs (evidence/releases.py)
     manifests: list[dict]  # the older releases' and this build's, oldest first
     steps: list[Step]  # what changed at each release step, newest first
-    changed: dict[str, list[str]]  # snippet -> the releases where its output changed
+    changed: dict[str, list[str]]  # snippet -> the releases where its behaviour or a message changed
     since: dict[str, tuple]  # claim -> (its verdict now, since which release)
+    timings: dict[str, Timing]  # snippet -> what it measured on each release, for the examples that time
 
 
 @dataclass
@@ -61,13 +62,15 @@ class Binding:
 
 class Build:
     def __init__(self, sources: Sources, runner: Runner, batch: Batch, log: logging.Logger,
-                 compare_with: str | None = None, repository: Path | None = None):
+                 compare_with: str | None = None, repository: Path | None = None,
+                 documented: list[str] | None = None):
         self.sources = sources
         self.runner = runner
         self.log = log
         self._batch = batch
         self._compare_with = compare_with
         self._repository = repository  # where `compare_with` is read
+        self._documented = documented or []  # every documented release, oldest first ("1.13", …, "2.14")
         self._bindings: dict[tuple[str, str], Binding] = {}
         self._blocks: dict[tuple[str, str], list] = {}  # (page src, lang) -> a function per PLACEHOLDER
         self._failures: list[str] = []
@@ -76,14 +79,15 @@ class Build:
 
     @classmethod
     def start(cls, docs: Path, snippets: Path, runner: Runner, log: logging.Logger,
-              compare_with: str | None = None) -> Build:
+              compare_with: str | None = None, documented: list[str] | None = None) -> Build:
         """Scan the sources and start running every snippet that is not cached (runner.InterpreterMissing if
-        some must run and the Python to run them is gone)."""
+        some must run and the Python to run them is gone). `compare_with`: the git ref of the deployed releases;
+        `documented`: every documented release, oldest first (the newest one's pages compare them all)."""
         sources = Sources.scan(docs, snippets)
         batch = runner.start(list(sources.snippets.values()))
         if batch.todo:
             log.info(f"memos: running {len(batch.todo)} of {batch.summary.total} snippets, {runner.jobs} at a time")
-        return cls(sources, runner, batch, log, compare_with, snippets.parent)
+        return cls(sources, runner, batch, log, compare_with, snippets.parent, documented)
 
     def ready(self) -> bool:
         """Whether the results are in (`evidence` would not wait)."""
@@ -118,7 +122,7 @@ class Build:
             self._failure(n, r) for n, r in results.items() if r.status == ERROR
         ])
         return Evidence(results, summary, verdicts, facts, unrun, manifest, manifests, steps, changed,
-                        releases.verdict_since(manifests))
+                        releases.verdict_since(manifests), measurements.timings(manifests))
 
     def unreported_failures(self) -> list[str]:
         """Failures not returned before: failed snippets, bad directives, assertions that do not hold (those of
@@ -188,10 +192,10 @@ class Build:
         snippet = self.sources.snippets[name]
         return self.sources.failure(name, render.location(snippet, result), result.message)
 
-    def markdown(self, page: PageSource, lang: str, here: str, order: list[str], site_url: str) -> str:
+    def markdown(self, page: PageSource, lang: str, here: str, order: list[str]) -> str:
         """The page's Markdown for `lang`, its directives expanded; where an output or a verdict goes, a
         placeholder that `fill` replaces once the results are in. `here`: the page's address in the release's
-        folder; `order`: the pages in the order of the navigation; `site_url`: the site's address, if it has one."""
+        folder; `order`: the pages in the order of the navigation."""
         binding = self.binding(page, lang)
         blocks: list = []
         self._blocks[page.src, lang] = blocks
@@ -203,7 +207,7 @@ class Build:
             if d.kind in CONDITIONAL:
                 return binding.notes.get(d.line, "")
             if d.kind == "changes":  # Markdown (headings in the table of contents, highlighted diffs): made now
-                return self._changes(here, lang, site_url)
+                return self._changes(here, lang)
             blocks.append(lambda: self._block(d, lang, here, order))  # rendered once the results are in
             placeholder = f"@@memo-output-{len(blocks) - 1}@@\n"
             if d.kind == "run":
@@ -237,7 +241,11 @@ class Build:
             if result.status == ERROR:
                 return render.error(self._failure(d.arg, result), result.output, lang)
             changed = [(r, self._diff_link(r, d.arg, lang, here)) for r in e.changed.get(d.arg, [])]
-            return render.output(self.sources.snippets[d.arg], result, lang, history.changed_line(changed, lang))
+            notes = history.changed_line(changed, lang)
+            timing = e.timings.get(d.arg)
+            if timing and len(timing.releases) > 1:
+                notes += charts.figure(timing, f"#{anchors.output_id(d.arg)}", lang)
+            return render.output(self.sources.snippets[d.arg], result, lang, notes)
         if d.kind == "claim":
             since = releases_line = ""
             if len(e.manifests) > 1:
@@ -248,6 +256,10 @@ class Build:
                                 since, self.cases(d.arg, lang, here), releases_line)
         if d.kind == "matrix":
             return self._matrix(here, lang, order)
+        if d.kind == "timings":
+            examples = self._examples(lang, here)
+            figures = [charts.figure(t, examples[n], lang) for n, t in e.timings.items() if n in examples]
+            return charts.timings_page(figures, len(e.manifests), lang)
         rows = [(*row, e.verdicts.get(row[0]), self.cases(row[0], lang, here))
                 for row in self.sources.claim_rows(order, lang, here)]
         return render.claims_table(rows, self.torch, lang)
@@ -286,17 +298,29 @@ class Build:
     def _matrix(self, here: str, lang: str, order: list[str]) -> str:
         e = self.evidence
         words = {row[0]: row[1] for row in self.sources.claim_rows(order, lang, here)}
-        claim_links = {c: relative(f"{url(stem(src), lang)}#claim-{c}", here) for c, src in self.sources.claims().items()}
+        claim_pages = {c: url(stem(src), DEFAULT_LANGUAGE) for c, src in self.sources.claims().items()}
         current = e.manifest["release"]
         release_links = {m["release"]: relative(
             url("", lang) if m["release"] == current else f"../{m['release']}/{url('', lang)}", here)
             for m in e.manifests}
         diff_links = {(r, n): self._diff_link(r, n, lang, here) for n, rs in e.changed.items() for r in rs}
-        return history.matrix(e.manifests, releases.verdict_matrix(e.manifests), words, claim_links,
-                              self._examples(lang, here), release_links, diff_links, lang)
+        return history.matrix(e.manifests, releases.verdict_matrix(e.manifests),
+                              releases.example_cells(e.manifests, e.steps), words, claim_pages, release_links,
+                              diff_links, self._place(here), lang)
 
-    def _changes(self, here: str, lang: str, site_url: str) -> str:
-        return history.changes(self.evidence.steps, self._examples(lang, here), site_url, lang)
+    def _changes(self, here: str, lang: str) -> str:
+        return history.changes(self.evidence.steps, self._examples(lang, here), self._place(here), lang)
+
+    def _place(self, here: str) -> history.Place:
+        """This release among the documented ones, for its comparison pages: a build that compares with nothing
+        stands alone; one that is not the newest documented release links to the same page on the newest's
+        site (mike's alias LATEST), which compares every release."""
+        if not self._compare_with:
+            return history.Place(None)
+        current = self.evidence.manifest["release"]
+        newest = self._documented[-1] if self._documented else current
+        latest = relative(f"../{LATEST}/{here}", here) if newest != current else ""
+        return history.Place(current, latest)
 
     def _translation_notice(self, page: PageSource, lang: str) -> str:
         if lang == DEFAULT_LANGUAGE:

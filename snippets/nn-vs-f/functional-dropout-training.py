@@ -23,3 +23,5 @@ outputs = model(torch.ones(1000))
 print("model.training:", model.training)
 for name, out in outputs.items():
     print(f"{name:42} zeros: {int((out == 0).sum()):3}  unchanged: {torch.equal(out, torch.ones(1000))}")
+
+# memo: random-draws

@@ -23,3 +23,4 @@ gru.eval()  # no dropout: every unit is kept
 print("eval mode, all kept:", bool((gru(torch.zeros(T, 1, 1))[0] != 0).all()))
 
 # memo: check rnn-builtin-mask-changes-per-step: not bool((kept == kept[0]).all())
+# memo: random-draws

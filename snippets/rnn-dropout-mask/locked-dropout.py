@@ -24,3 +24,4 @@ print(kept)
 print("same mask at every step:", bool((kept == kept[0]).all()))
 
 # memo: check rnn-fixed-mask-by-hand: bool((kept == kept[0]).all())
+# memo: random-draws

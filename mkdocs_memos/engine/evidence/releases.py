@@ -1,39 +1,27 @@
 """Outputs across PyTorch releases: each release's build leaves a manifest of its outputs (`outputs.json` in
 its site), and what changed between releases is computed from those manifests alone.
 
-Outputs are compared scrubbed of what is not behaviour (line numbers inside installed packages, memory
-addresses, durations, the environment listing's version lines): a difference that is only such noise is no
-change. Everything here is pure except `older_manifests`, which reads the deploy branch.
+Two releases' outputs of an example are compared as engine/evidence/differences.py says: noise is no
+difference, and a difference is behaviour, message, random draws, generated code or cosmetic. Everything here
+is pure except `older_manifests`, which reads the deploy branch.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packaging.version import Version
 
-MANIFEST = "outputs.json"
+from mkdocs_memos.engine.evidence import differences
+from mkdocs_memos.engine.evidence.differences import CHANGES, Change, Entry
+from mkdocs_memos.engine.evidence.measurements import measure
 
-# (pattern, replacement), applied in order to every line of an output before comparing.
-NOISE = [
-    # torch's own files move code between releases: `…/site-packages/torch/jit/_script.py:1488:` in a
-    # warning, `File "…/site-packages/torch/nn/modules/module.py", line 1736` in a traceback,
-    # `_export/non_strict_utils.py:1205` in an error message. A snippet's own lines (snippets/…) are kept.
-    (re.compile(r"(?<![\w/.…-])(?!snippets/)([\w/.…-]+\.py)(:\d+|\", line \d+)"),
-     lambda m: m[1] + (":N" if m[2].startswith(":") else '", line N')),
-    # and its C++ sources, named by warnings raised there: `(Triggered internally at /pytorch/torch/csrc/utils/
-    # tensor_new.cpp:1576.)`
-    (re.compile(r"([\w/.-]+\.(?:cpp|cc|h)):\d+"), r"\1:N"),
-    (re.compile(r"\b0x[0-9a-fA-F]{6,}\b"), "0x…"),  # object addresses
-    (re.compile(r"\b\d+(?:\.\d+)?\s?(?:s|ms|us|µs|ns|sec|seconds)\b"), "<duration>"),
-    # the environment listing (snippets/index/environment.py) names the versions that differ by definition
-    (re.compile(r"^(torch|python|numpy)(\s+)\d+\.\d+\S*\s*$"), r"\1\2<version>"),
-]
+MANIFEST = "outputs.json"
+RUNS = "runs"  # a Difference's kind when an example runs on one of the two releases only
 
 
 def label(torch_version: str) -> str:
@@ -57,8 +45,16 @@ def manifest(torch_version: str, python: str, snippets: dict, results: dict, pag
         entries[n] = {
             "status": r.status,
             "output": r.output,
+            "streams": r.streams,
+            "exception": (r.exception or {}).get("ename"),
             "nondeterministic": s.nondeterministic,
+            "random_draws": s.random_draws,
             "requires": s.requires,
+            "checks": [[c["claim"], c["line"], c["value"]] for c in r.checks],
+            "facts": {f["name"]: f["value"] for f in r.facts},
+            "measurements": measure(r.output) if s.nondeterministic and r.status == "ok" else [],
+            "threads": s.threads,
+            "stamp": r.stamp,
             "page": page,
             "anchor": anchor,
         }
@@ -89,48 +85,43 @@ def _git_json(cwd: Path, spec: str):
     return json.loads(done.stdout) if done.returncode == 0 else None
 
 
-def scrub(output: str) -> str:
-    """An output without what is not behaviour, for comparing releases (never for showing)."""
-    lines = []
-    for line in output.splitlines():
-        for pattern, replacement in NOISE:
-            line = pattern.sub(replacement, line)
-        lines.append(line)
-    return "\n".join(lines)
-
-
 @dataclass
 class Difference:
     snippet: str
     release: str  # the older release, e.g. "1.13"
     torch: str  # its exact torch
-    kind: str  # "output" (both ran, outputs differ) or "runs" (ran in one release only)
-    diff: str  # unified diff of the outputs as printed, older -> newer; empty for kind "runs"
+    kind: str  # differences.KINDS, or RUNS (it ran on one of the two releases only)
+    diff: str  # unified diff of the outputs as printed, older -> newer; empty for kind RUNS
     page: str
     anchor: str
-    requires: str | None = None  # kind "runs": the requirement of the release where it did not run
-    summary: str = ""  # one line a reader can scan, e.g. "DeprecationWarning -> FutureWarning"
+    changes: list[Change] = field(default_factory=list)  # what changed, most significant first
 
 
 def compare(snippet: str, then: dict, then_manifest: dict, now: dict, now_manifest: dict) -> Difference | None:
-    """How one snippet's entry differs from an older release's, or None: same scrubbed output, declared
-    nondeterministic, or run in neither."""
+    """How one snippet's entry differs from an older release's, or None: the same output but for noise,
+    declared nondeterministic, or run in neither."""
     if then["nondeterministic"] or now["nondeterministic"]:
         return None
     ran = (then["status"] == "ok", now["status"] == "ok")
     older = (snippet, then_manifest["release"], then_manifest["torch"])
     if ran == (True, True):
-        old, new = scrub(then["output"]), scrub(now["output"])
-        if old == new:
+        old, new = _entry(then), _entry(now)
+        if differences.scrub(old.output) == differences.scrub(new.output) and not differences.run_changes(old, new):
             return None
+        kind, changes = differences.classify(old, new)
         diff = _diff(then["output"], now["output"], f"torch {then_manifest['torch']}", f"torch {now_manifest['torch']}")
-        return Difference(*older, "output", diff, now["page"], now["anchor"], summary=summary(old, new))
+        return Difference(*older, kind, diff, now["page"], now["anchor"], changes)
     if ran[0] != ran[1]:
         requires = now["requires"] if ran[0] else then["requires"]
-        said = f"runs from {now_manifest['release']}" if ran[1] else f"does not run in {now_manifest['release']}"
-        return Difference(*older, "runs", "", now["page"], now["anchor"], requires,
-                          summary=f"{said} (needs {requires})" if requires else said)
+        change = Change("starts" if ran[1] else "stops", old=then_manifest["release"], new=requires or "")
+        return Difference(*older, RUNS, "", now["page"], now["anchor"], [change])
     return None
+
+
+def _entry(e: dict) -> Entry:
+    """What the comparison reads of a manifest's entry (an older release's may lack what is newer here)."""
+    return Entry(e["output"], e.get("streams") or [], e.get("exception"), e.get("random_draws", False),
+                 e.get("checks") or [], e.get("facts") or {})
 
 
 def by_release(manifests: list[dict]) -> list[dict]:
@@ -158,13 +149,47 @@ def steps(manifests: list[dict]) -> list[Step]:
 
 
 def changes_by_snippet(stepped: list[Step]) -> dict[str, list[str]]:
-    """Snippet -> the releases where its output (or whether it runs) differs from the release before, oldest
-    first ("output changed in 2.0, 2.14"); snippets that never changed are left out. From `steps`, which a
-    build computes once: it compares every snippet of every release."""
+    """Snippet -> the releases where its behaviour or a message changed from the release before, oldest first
+    ("output changed in 2.0, 2.14"); snippets that never changed so are left out. From `steps`, which a build
+    computes once: it compares every snippet of every release."""
     found: dict[str, list[str]] = {}
     for step in reversed(stepped):
         for d in step.changes:
-            found.setdefault(d.snippet, []).append(step.newer["release"])
+            if d.kind in CHANGES:
+                found.setdefault(d.snippet, []).append(step.newer["release"])
+    return found
+
+
+# What an example's output did on a release, as the matrix says it (history.LABELS has the words).
+RAN, FIRST, SAME, CHANGED, VARIES, NOT_RUN = "runs", "first", "same", "changed", "varies", "not-run"
+
+
+def example_cells(manifests: list[dict], stepped: list[Step]) -> dict[str, dict[str, tuple[str, str]]]:
+    """The example x release matrix: snippet -> release -> (what its output did there, why it did not run
+    there: its requirement, or "" when it ran). Only behaviour and message changes make a cell CHANGED; an
+    example declared nondeterministic VARIES (never compared); the first release it runs on is FIRST, unless
+    that is the oldest release compared (RAN)."""
+    ordered = by_release(manifests)
+    changed = {(d.snippet, s.newer["release"]) for s in stepped for d in s.changes if d.kind in CHANGES}
+    found: dict[str, dict[str, tuple[str, str]]] = {}
+    for name in sorted({n for m in ordered for n in m["snippets"]}):
+        row, ran_before = {}, None
+        for m in ordered:
+            entry = m["snippets"].get(name)
+            ran = entry is not None and entry["status"] == "ok"
+            if not ran:
+                state = NOT_RUN
+            elif ran_before is None:
+                state = VARIES if entry["nondeterministic"] else RAN
+            elif not ran_before:
+                state = FIRST
+            elif entry["nondeterministic"]:
+                state = VARIES
+            else:
+                state = CHANGED if (name, m["release"]) in changed else SAME
+            row[m["release"]] = (state, (entry or {}).get("requires") or "" if not ran else "")
+            ran_before = ran
+        found[name] = row
     return found
 
 
@@ -188,52 +213,6 @@ def verdict_since(manifests: list[dict]) -> dict[str, tuple[str | None, str]]:
             since = r
         found[claim] = (now, since)
     return found
-
-
-PAIRED = 20  # lines of a changed block, on each side, looked at for the two most alike
-
-
-def summary(old: str, new: str, width: int = 80) -> str:
-    """One line for a changed output, from its first changed block of lines: the words that differ between
-    its two most alike lines ("DeprecationWarning -> FutureWarning"), or the line that appeared or went away."""
-    a, b = old.splitlines(), new.splitlines()
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "replace":
-            # The first lines of each side only: a long block would cost len(a) * len(b) comparisons.
-            pairs = [(x, y) for x in a[i1:i2][:PAIRED] for y in b[j1:j2][:PAIRED]]
-            x, y = max(pairs, key=lambda p: difflib.SequenceMatcher(None, *p, autojunk=False).ratio())
-            return _words_changed(x, y, width)
-        if tag == "insert":
-            return "new: " + _clip(_message(b[j1]), width)
-        if tag == "delete":
-            return "gone: " + _clip(_message(a[i1]), width)
-    return ""
-
-
-def _words_changed(old: str, new: str, width: int) -> str:
-    """The words that differ, after what the line is about: its first `quoted` term, else the label before the
-    change ("warning categories: none -> DeprecationWarning"), else its first word when it names something
-    ("Optimizer.zero_grad: False -> True"). Words only added or removed are said so ("added -> None")."""
-    x, y = old.split(), new.split()
-    ops = [op for op in difflib.SequenceMatcher(None, x, y, autojunk=False).get_opcodes() if op[0] != "equal"]
-    _, i1, i2, j1, j2 = ops[0] if ops else ("", 0, len(x), 0, len(y))
-    before = _clip(" ".join(x[i1:i2]).strip(":,.()"), width // 2)
-    after = _clip(" ".join(y[j1:j2]).strip(":,.()"), width // 2)
-    change = f"added {after}" if i1 == i2 else f"removed {before}" if j1 == j2 else f"{before} -> {after}"
-    quoted = re.search(r"`[^`]+`", new)
-    label = " ".join(x[:i1])  # "warning categories:", "static export, batch 5:"
-    first = x[0].rstrip(":") if i1 > 0 and re.search(r"[A-Za-z]", x[0]) and "/" not in x[0] else ""
-    subject = quoted[0] if quoted else label.rstrip(":") if label.endswith(":") and len(label) <= 40 else first
-    return f"{_clip(subject, width // 2)}: {change}" if subject else change
-
-
-def _message(line: str) -> str:
-    """A line without the place a warning was raised from (`…/torch/jit/_script.py:N: `): its message."""
-    return re.sub(r"^\S+\.py:N: ", "", line.strip())
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _diff(old: str, new: str, old_name: str, new_name: str) -> str:

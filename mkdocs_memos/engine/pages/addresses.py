@@ -11,6 +11,8 @@ import posixpath
 DEFAULT_LANGUAGE = "ko"
 # The page holding `{{ changes }}`, linked from every example whose output changed at some release.
 CHANGES_PAGE = "what-changed"
+# mike's alias of the newest release (scripts/versions.py), whose comparison pages compare every release.
+LATEST = "latest"
 
 
 def language(src: str) -> str:

@@ -5,6 +5,7 @@
     {{ claims }}                 every claim of the site and its verdict (the fact-check page)
     {{ changes }}                what changed at each step between the deployed releases (the what-changed page)
     {{ matrix }}                 every claim's verdict and every example's output, release by release
+    {{ timings }}                what each example that measures time measured, release by release, as charts
     {{ if <condition> }}         the lines up to `{{ else }}` or `{{ end }}` are shown only when the condition
     {{ else }}                   holds on the release being built (engine/pages/conditions.py), the lines after
     {{ end }}                    `{{ else }}` only when it does not
@@ -28,6 +29,7 @@ KINDS = {
     "claims": ("", "{{ claims }}"),
     "changes": ("", "{{ changes }}"),
     "matrix": ("", "{{ matrix }}"),
+    "timings": ("", "{{ timings }}"),
     "if": (r"\S.*?", "{{ if <condition> }}"),
     "else": ("", "{{ else }}"),
     "end": ("", "{{ end }}"),

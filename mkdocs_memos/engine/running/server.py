@@ -70,7 +70,20 @@ def warm_up() -> dict:
         "torch": torch.__version__,
         "python": platform.python_version(),
         "platform": f"{platform.system()} {platform.machine()}",
+        "machine": machine(),
     }
+
+
+def machine() -> str:
+    """The processor the snippets run on and the cores they may use: what a timing depends on (shown with the
+    timings compared across releases, which may come from other machines)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            model = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), "")
+    except OSError:
+        model = ""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{model or platform.processor() or platform.machine()}, {cores} cores"
 
 
 @dataclass

@@ -72,8 +72,9 @@ def snippet_cells(nb: nbformat.NotebookNode) -> list:
 
 
 def printed(cell) -> str:
-    """What a cell's outputs print, in order: as the page shows its snippet's output."""
-    return "".join(o.text if o.output_type == "stream" else "\n".join(o.traceback) + "\n" for o in cell.outputs)
+    """What a cell's outputs print, in order: as the page shows its snippet's output (its figures apart)."""
+    return "".join(o.text if o.output_type == "stream" else "\n".join(o.traceback) + "\n"
+                   for o in cell.outputs if o.output_type != "display_data")
 
 
 def page_snippets(page: str, lang: str) -> list[snippet.Snippet]:
@@ -151,7 +152,11 @@ def copied_notebooks(site: Path, dest: Path, lang: str) -> list[Path]:
 
 
 def code_cells(nb: nbformat.NotebookNode) -> list[tuple]:
-    return [(c.source, c.metadata.get("tags"), json.dumps(c.outputs, sort_keys=True))
+    """The code cells, their tags and outputs, without the figures' alt text: prose, in the notebook's language."""
+    def untranslated(output):
+        return {**output, "metadata": {mime: {k: v for k, v in m.items() if k != "alt"}
+                                       for mime, m in output.get("metadata", {}).items()}}
+    return [(c.source, c.metadata.get("tags"), json.dumps([untranslated(o) for o in c.outputs], sort_keys=True))
             for c in nb.cells if c.cell_type == "code"]
 
 
@@ -205,7 +210,8 @@ def test_notebook_page_is_rendered_in_both_languages_and_linked_both_ways(site, 
     text = rendered.select_one("article").get_text()
     assert '"nbformat"' not in text and '"cell_type"' not in text  # rendered, not the raw JSON
     _, nb = downloaded(site, page, lang)
-    outputs = [o.text if o.output_type == "stream" else o.evalue for c in snippet_cells(nb) for o in c.outputs]
+    outputs = [o.text if o.output_type == "stream" else o.evalue
+               for c in snippet_cells(nb) for o in c.outputs if o.output_type != "display_data"]
     assert outputs and all(o.strip() in text for o in outputs)
     assert link(site, path, "back") + "index.html" == page_path(page, lang)
     assert link(site, path, "download") == link(site, page_path(page, lang), "download")

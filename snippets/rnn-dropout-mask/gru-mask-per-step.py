@@ -28,6 +28,7 @@ plt.title("nn.GRU(dropout=0.5), training: mask between layers")
 plt.xlabel("unit (blue: kept, gray: dropped)")
 plt.ylabel("time step")
 plt.xticks(range(H))
+plt.show()
 # memo: figure ko: nn.GRU(dropout=0.5) 학습 모드: 층 사이의 드롭아웃 마스크
 
 # memo: check rnn-builtin-mask-changes-per-step: not bool((kept == kept[0]).all())

@@ -29,6 +29,7 @@ plt.title("LockedDropout(p=0.5): mask on its input")
 plt.xlabel("unit (blue: kept, gray: dropped)")
 plt.ylabel("time step")
 plt.xticks(range(8))
+plt.show()
 # memo: figure ko: LockedDropout(p=0.5): 입력에 곱한 드롭아웃 마스크
 
 # memo: check rnn-fixed-mask-by-hand: bool((kept == kept[0]).all())

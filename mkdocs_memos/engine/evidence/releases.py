@@ -9,6 +9,7 @@ change. Everything here is pure except `older_manifests`, which reads the deploy
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import re
 import subprocess
@@ -51,6 +52,9 @@ def manifest(torch_version: str, python: str, snippets: dict, results: dict, pag
         entries[n] = {
             "status": r.status,
             "output": r.output,
+            # Each figure: its title, a digest of its bytes and one of the data it plots (running/figures.py).
+            "figures": [{"title": f["title"], "sha256": hashlib.sha256(f["data"].encode()).hexdigest(),
+                         "plotted": f["plotted"]} for f in r.figures],
             "nondeterministic": s.nondeterministic,
             "requires": s.requires,
             "page": page,
@@ -115,16 +119,35 @@ def compare(snippet: str, then: dict, then_manifest: dict, now: dict, now_manife
     older = (snippet, then_manifest["release"], then_manifest["torch"])
     if ran == (True, True):
         old, new = scrub(then["output"]), scrub(now["output"])
-        if old == new:
+        # A manifest made before figures were recorded has none to compare.
+        drawn = [_figures(then), _figures(now)] if "figures" in then and "figures" in now else ["", ""]
+        if old == new and drawn[0] == drawn[1]:
             return None
-        diff = _diff(then["output"], now["output"], f"torch {then_manifest['torch']}", f"torch {now_manifest['torch']}")
-        return Difference(*older, "output", diff, now["page"], now["anchor"], summary=summary(old, new))
+        names = f"torch {then_manifest['torch']}", f"torch {now_manifest['torch']}"
+        diff = "\n".join(d for d in (_diff(then["output"], now["output"], *names), _diff(*drawn, *names)) if d)
+        said = summary(old, new) if old != new else _figures_summary(then["figures"], now["figures"])
+        return Difference(*older, "output", diff, now["page"], now["anchor"], summary=said)
     if ran[0] != ran[1]:
         requires = now["requires"] if ran[0] else then["requires"]
         said = f"runs from {now_manifest['release']}" if ran[1] else f"does not run in {now_manifest['release']}"
         return Difference(*older, "runs", "", now["page"], now["anchor"], requires,
                           summary=f"{said} (needs {requires})" if requires else said)
     return None
+
+
+def _figures(entry: dict) -> str:
+    """An entry's figures as compared: what each plots, not its bytes, which a release of matplotlib or numpy
+    may change while drawing the same data."""
+    return "\n".join(f"figure {i}: {f['title']} (plotted data {f['plotted'][:12]})"
+                     for i, f in enumerate(entry["figures"], 1))
+
+
+def _figures_summary(old: list[dict], new: list[dict]) -> str:
+    """One line for figures that changed while the text output did not."""
+    if len(old) != len(new):
+        return f"figures: {len(old)} -> {len(new)}"
+    number, figure = next((i, f) for i, (f, g) in enumerate(zip(old, new), 1) if f["plotted"] != g["plotted"])
+    return f"figure {number} ({_clip(figure['title'], 40)}): other data plotted"
 
 
 def by_release(manifests: list[dict]) -> list[dict]:

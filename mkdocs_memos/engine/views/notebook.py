@@ -34,8 +34,8 @@ HEADING = re.compile(r"^(#{1,4}) +(.+?)(?:\s*\{[^}]*?#([\w-]+)[^}]*\})?\s*$")
 # that the cell carries as an anchor (`build`).
 RENDERED_HEADING = re.compile(r'<(h[1-6]) id="([^"]*)"(.*?)</\1>', re.S)
 HEADING_ANCHOR = re.compile(r'\s*<a id="([^"]+)"></a>')
-# An image nbconvert rendered from an output, and its data.
-RENDERED_IMAGE = re.compile(r'<img src="data:image/(?:png|svg\+xml);base64,([^"]+)"')
+# An image nbconvert rendered from an output, with the alt text it gives an image that has none, and its data.
+RENDERED_IMAGE = re.compile(r'<img(?: alt="[^"]*")? (src="data:image/(?:png|svg\+xml);base64,([^"]+)")')
 IGNORE_OUTPUT = "nbval-ignore-output"  # nbval runs the cell but does not compare what it prints
 RAISES = "raises-exception"  # nbval expects the error; nbclient and JupyterLab's "Run all" go on past it
 # Admonitions and other indented blocks do not read as Markdown in Jupyter: not taken as an introduction.
@@ -209,7 +209,8 @@ def with_heading_ids(html: str) -> tuple[str, dict[str, str]]:
 
 def with_figure_alts(html: str, path) -> str:
     """The HTML nbconvert made of the notebook at `path` (mkdocs-jupyter), each figure's image carrying its alt
-    text. The notebook holds it beside the image (`_outputs`); nbconvert's template (lab) leaves it out."""
+    text. The notebook holds it beside the image (`_outputs`); nbconvert's template (lab) leaves it out, and
+    nbconvert gives every image without one the same placeholder."""
     import base64
     import json
 
@@ -223,7 +224,7 @@ def with_figure_alts(html: str, path) -> str:
             if alt := out.get("metadata", {}).get(mime, {}).get("alt"):
                 data = "".join(data)  # stored as a list of lines, as nbformat writes text
                 alts[data if mime == "image/png" else base64.b64encode(data.encode()).decode()] = alt
-    return RENDERED_IMAGE.sub(lambda m: f'{m[0]} alt="{escape(alts[m[1]])}"' if m[1] in alts else m[0], html)
+    return RENDERED_IMAGE.sub(lambda m: f'<img alt="{escape(alts[m[2]])}" {m[1]}' if m[2] in alts else m[0], html)
 
 
 def _introductions(markdown: str):

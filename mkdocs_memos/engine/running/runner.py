@@ -25,7 +25,7 @@ from mkdocs_memos.engine.running.interpreter import Interpreter
 from mkdocs_memos.engine.running.protocol import OK, SKIPPED, Answer, Job, Result, read_hello
 from mkdocs_memos.engine.running.snippet import Snippet
 
-ROOT = Path(__file__).resolve().parents[2]  # where mkdocs_memos is imported from
+ROOT = Path(__file__).resolve().parents[3]  # where mkdocs_memos is imported from
 
 
 @dataclass

@@ -279,6 +279,18 @@ def test_markdown_cells_introduce_each_snippet_from_the_page():
     assert nb == notebook.build("Title", page, "en", "2.0.0", snippets, results)  # no random cell ids
 
 
+def test_notebook_headings_descend_level_by_level_as_the_page_does():
+    """A snippet under an h3 whose h2 introduced no snippet brings that h2 along: a notebook going from its
+    title (h1) straight to an h3 skips a level, which screen readers announce as a gap (Lighthouse: heading-order)."""
+    page = "# T\n\n## Outer { #outer }\n\nProse.\n\n### Inner { #inner }\n\nAbout a.\n\n{{ run t/a.py }}\n\n{{ run t/b.py }}\n"
+    snippets = {n: snippet.parse(n, f"snippets/{n}", "print(1)\n") for n in ("t/a.py", "t/b.py")}
+    results = {n: Result(status="ok", output="1\n", streams=[["stdout", 2]]) for n in snippets}
+    nb = notebook.build("T", page, "en", "2.0.0", snippets, results)
+    intros = [c.source for c in nb.cells[3:] if c.cell_type == "markdown"]
+    assert intros == ['## Outer <a id="outer"></a>\n\n### Inner <a id="inner"></a>\n\nAbout a.\n\n`snippets/t/a.py`',
+                      "`snippets/t/b.py`"]
+
+
 def test_raising_snippet_cell_holds_its_streams_and_error_apart_without_its_options():
     source = "# memo: raises ValueError\nimport sys\nprint('a')\n# memo: check c: raised is not None\nraise ValueError('v')\n"
     s = snippet.parse("t/r.py", "snippets/t/r.py", source)

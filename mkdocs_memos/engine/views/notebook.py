@@ -229,10 +229,13 @@ def with_figure_alts(html: str, path) -> str:
 
 def _introductions(markdown: str):
     """Each run directive of a page, with what introduces it there: the paragraph right above it (claims in
-    between skipped) and, unless the snippet before it was already under it, the nearest heading above it
-    (with its `{ #id }` as an anchor)."""
+    between skipped) and the headings it is under (with their `{ #id }` as anchors) that no snippet before it
+    was under, outermost first, so that the notebook's headings descend level by level as the page's do. The
+    page's h1 is the notebook's title cell."""
     found = {d.line: d for d in directives.find(markdown)}
-    heading = shown = fence = None
+    fence = None
+    under: list[tuple[int, str]] = []  # (level, heading) of each heading the current line is under
+    shown: set[str] = set()
     paragraph: list[str] = []
     block: list[str] = []
     for number, line in enumerate(markdown.splitlines(), 1):
@@ -245,10 +248,13 @@ def _introductions(markdown: str):
             paragraph = [] if NOT_A_PARAGRAPH.match(block[0]) else block
             block = []
         if number in found:
-            intro = [heading] if heading and heading != shown else []
+            intro = [heading for level, heading in under if level > 1 and heading not in shown]
+            shown.update(intro)
             yield found[number], intro + (["\n".join(paragraph)] if paragraph else [])
-            shown, paragraph = heading, []
+            paragraph = []
         elif h := HEADING.match(line):
-            heading, paragraph = f"{h[1]} {h[2]}{_anchor(h[3])}", []
+            level = len(h[1])
+            under = [u for u in under if u[0] < level] + [(level, f"{h[1]} {h[2]}{_anchor(h[3])}")]
+            paragraph = []
         elif line.strip():
             block.append(line)

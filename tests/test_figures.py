@@ -56,7 +56,9 @@ def run(tmp_path, jobs: int = 2, **sources) -> dict[str, Result]:
 def drawn(tmp_path_factory):
     return run(tmp_path_factory.mktemp("figures"), draws=DRAWS, big=BIG,
                plain="import sys\nprint(1)\n# memo: fact drew: 'matplotlib' in sys.modules\n",
-               untitled="import matplotlib.pyplot as plt\nplt.plot([1, 2])\n")
+               untitled="import matplotlib.pyplot as plt\nplt.plot([1, 2])\n",
+               fonts="import matplotlib\nfrom matplotlib import font_manager\n"
+                     "# memo: fact bundled: font_manager.findfont('DejaVu Sans').startswith(matplotlib.get_data_path())\n")
 
 
 @pytest.mark.fast
@@ -95,6 +97,11 @@ def test_a_snippet_that_does_not_draw_does_not_import_matplotlib(drawn, tmp_path
     assert drawn["plain"].facts[0]["value"] is False and drawn["plain"].figures == []
     drew = run(tmp_path, d=DRAWS + "# memo: fact drew: 'matplotlib' in sys.modules\nimport sys\n")["d"]
     assert drew.facts[0]["value"] is True  # the fact can tell
+
+
+@pytest.mark.fast
+def test_text_is_drawn_with_matplotlibs_own_fonts_whatever_the_machine_has(drawn):
+    assert drawn["fonts"].facts[0]["value"] is True
 
 
 @pytest.mark.fast

@@ -298,6 +298,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         if page.file.src_uri.endswith(".ipynb"):
             html, renamed = notebook.with_heading_ids(html)  # the page's ids, not nbconvert's slugs of each language
             shims.toc_ids_renamed(page.toc, renamed)
+            html = notebook.with_figure_alts(html, page.file.abs_src_path)
         links = self.language.links.get(page.file.src_uri)
         if not links:
             return html

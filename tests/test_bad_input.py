@@ -30,7 +30,8 @@ from tests.conftest import ENV, MKDOCS, ROOT, detached_sleeper, writes_to
 
 ENTRY_KEYS = {f.name for f in dataclasses.fields(Result)} - {"cached"}
 # What a snippet's environment may hold (engine/running/child.py), and how its run directory reads on the page.
-ALLOWED_ENVIRONMENT = {"HOME": "~", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "TMPDIR": "/tmp"}
+ALLOWED_ENVIRONMENT = {"HOME": "~", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "TMPDIR": "/tmp",
+                       "MPLBACKEND": "module://mkdocs_memos.engine.running.matplotlib_backend"}
 GOOD = "a, b = 6, 7\nprint('good:', a * b)\n"
 GOOD_OUTPUT = f"good: {6 * 7}"
 PAGE = """# Case {{ #case }}
@@ -373,6 +374,17 @@ def check_that_exits(p):
     return r"snippets/case/bad\.py:1: check 'exit\(0\)' failed: SystemExit: 0"
 
 
+def figure_without_title(p):
+    add_snippet(p, "import matplotlib.pyplot as plt\n\nplt.plot([1, 2])\n")
+    return r"snippets/case/bad\.py: its figures cannot be shown: FigureError: figure 1 has no title"
+
+
+def figure_titles_miscounted(p):
+    add_snippet(p, "import matplotlib.pyplot as plt\n\nplt.title('one')\nplt.show()\nplt.title('two')\n"
+                   "# memo: figure ko: 하나\n")
+    return r"snippets/case/bad\.py:6: 1 '# memo: figure ko:' titles for 2 figures"
+
+
 def _bad_directive(p, written, message):
     line = append(p, written + "\n")
     return rf"docs/index\.md:{line}: '{re.escape(written)}' {message}"
@@ -412,6 +424,7 @@ CASES = [
     memory_hog, detached_process, double_forked_daemon, prints_its_environment, project_on_sys_path,
     writes_into_the_project, overwrites_the_cache, writes_into_the_site, forged_cache_entry,
     cache_entry_of_an_older_engine, output_flood, ansi_colours, progress_bar, engine_error, check_that_exits,
+    figure_without_title, figure_titles_miscounted,
     misspelt_directive, capitalised_directive, directive_with_an_extra_word, misspelt_claim,
     unknown_fact, assertion_on_an_unknown_fact,
 ]

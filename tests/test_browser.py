@@ -369,6 +369,25 @@ def test_dark_scheme_is_accessible(browser, base_url, lang):
     assert not serious, "\n".join(serious)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("lang", PREFIX)
+def test_figures_show_with_alt_text_on_white_in_either_scheme(browser, base_url, lang, scheme):
+    """The RNN page's figures, on the page and on its notebook's page: decoded by the browser, each with its alt
+    text, and on white in either scheme, so that the dark text matplotlib draws stays readable on slate."""
+    reader = Reader(browser, base_url, VIEWPORTS["desktop"], scheme=scheme)
+    for where in (path("rnn-dropout-mask", lang), f"{PREFIX[lang]}notebooks/rnn-dropout-mask/"):
+        page = reader.open(where)
+        found = page.locator("article .memo-figure, article .jp-OutputArea-output img").evaluate_all(
+            "es => es.map(e => [e.naturalWidth, e.alt, getComputedStyle(e).backgroundColor])")
+        assert len(found) == 3, where
+        assert all(width > 0 and alt and background == "rgb(255, 255, 255)" for width, alt, background in found), found
+    OUTPUT.mkdir(exist_ok=True)
+    shown = reader.open(path("rnn-dropout-mask", lang)).locator(".memo-output:has(.memo-figure)").first
+    shown.screenshot(path=OUTPUT / f"figure-{lang}-{scheme}.png")
+    reader.assert_clean()
+    reader.context.close()
+
+
 # Draws a character in the page's own font: a missing glyph draws the same empty box for any character.
 DRAW = """chars => {
   const canvas = document.createElement("canvas");

@@ -347,7 +347,7 @@ def test_snippets_see_an_allowlisted_environment(run, tmp_path, monkeypatch):
     monkeypatch.setenv("MEMOS_SECRET_TOKEN", "do-not-publish")
     r, _ = run(tmp_path, e="import os\nfor k, v in sorted(os.environ.items()):\n    print(k, v)\n")
     env = dict(line.split(" ", 1) for line in r["e"].output.splitlines())
-    assert set(env) == {"HOME", "LANG", "PATH", "PYTHONHASHSEED", "TMPDIR"}
+    assert set(env) == {"HOME", "LANG", "MPLBACKEND", "PATH", "PYTHONHASHSEED", "TMPDIR"}
     assert env["HOME"] == "~" and env["TMPDIR"] == "/tmp"
     assert "do-not-publish" not in r["e"].output and str(ROOT) not in r["e"].output
 

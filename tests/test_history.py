@@ -271,3 +271,20 @@ def test_since_and_changed_in_lines():
     assert "every release compared" in history.since("1.13", "1.13", "en")
     line = history.changed_line([("2.0", "../what-changed/#changed-2-0-a")], "en")
     assert line == '<p class="memo-output__changed">Output changed in <a href="../what-changed/#changed-2-0-a">2.0</a></p>'
+
+
+def test_figures_are_compared_by_what_they_plot():
+    """A figure drawing the same data in other bytes (another matplotlib or numpy) is no difference; other data is
+    behaviour, or random draws in an example declared to print them; an older manifest without figures compares
+    its text only."""
+    def drawn(plotted: str, sha: str = "a", **fields) -> dict:
+        return entry("same mask at every step: False\n",
+                     figures=[{"title": "Dropout masks", "sha256": sha, "plotted": plotted}], **fields)
+
+    assert difference(drawn("p1", sha="a"), drawn("p1", sha="b")) is None
+    d = difference(drawn("p1"), drawn("p2"))
+    assert d.kind == differences.BEHAVIOUR and said(d) == "The figure “Dropout masks” plots other data."
+    assert said(d, "ko") == "그림 “Dropout masks”에 그린 데이터가 바뀌었습니다."
+    d = difference(drawn("p1", random_draws=True), drawn("p2", random_draws=True))
+    assert d.kind == differences.RANDOM
+    assert difference(entry("same mask at every step: False\n"), drawn("p2")) is None

@@ -71,8 +71,9 @@ def snippet_cells(nb: nbformat.NotebookNode) -> list:
 
 
 def printed(cell) -> str:
-    """What a cell's outputs print, in order: as the page shows its snippet's output."""
-    return "".join(o.text if o.output_type == "stream" else "\n".join(o.traceback) + "\n" for o in cell.outputs)
+    """What a cell's outputs print, in order: as the page shows its snippet's output (its figures apart)."""
+    return "".join(o.text if o.output_type == "stream" else "\n".join(o.traceback) + "\n"
+                   for o in cell.outputs if o.output_type != "display_data")
 
 
 def page_snippets(page: str, lang: str) -> list[snippet.Snippet]:
@@ -150,7 +151,11 @@ def copied_notebooks(site: Path, dest: Path, lang: str) -> list[Path]:
 
 
 def code_cells(nb: nbformat.NotebookNode) -> list[tuple]:
-    return [(c.source, c.metadata.get("tags"), json.dumps(c.outputs, sort_keys=True))
+    """The code cells, their tags and outputs, without the figures' alt text: prose, in the notebook's language."""
+    def untranslated(output):
+        return {**output, "metadata": {mime: {k: v for k, v in m.items() if k != "alt"}
+                                       for mime, m in output.get("metadata", {}).items()}}
+    return [(c.source, c.metadata.get("tags"), json.dumps([untranslated(o) for o in c.outputs], sort_keys=True))
             for c in nb.cells if c.cell_type == "code"]
 
 
@@ -204,7 +209,8 @@ def test_notebook_page_is_rendered_in_both_languages_and_linked_both_ways(site, 
     text = rendered.select_one("article").get_text()
     assert '"nbformat"' not in text and '"cell_type"' not in text  # rendered, not the raw JSON
     _, nb = downloaded(site, page, lang)
-    outputs = [o.text if o.output_type == "stream" else o.evalue for c in snippet_cells(nb) for o in c.outputs]
+    outputs = [o.text if o.output_type == "stream" else o.evalue
+               for c in snippet_cells(nb) for o in c.outputs if o.output_type != "display_data"]
     assert outputs and all(o.strip() in text for o in outputs)
     assert link(site, path, "back") + "index.html" == page_path(page, lang)
     assert link(site, path, "download") == link(site, page_path(page, lang), "download")
@@ -270,6 +276,18 @@ def test_markdown_cells_introduce_each_snippet_from_the_page():
     ]
     assert [c.outputs[0].text for c in snippet_cells(nb)] == [f"{n}\n" for n in names]
     assert nb == notebook.build("Title", page, "en", "2.0.0", snippets, results)  # no random cell ids
+
+
+def test_notebook_headings_descend_level_by_level_as_the_page_does():
+    """A snippet under an h3 whose h2 introduced no snippet brings that h2 along: a notebook going from its
+    title (h1) straight to an h3 skips a level, which screen readers announce as a gap (Lighthouse: heading-order)."""
+    page = "# T\n\n## Outer { #outer }\n\nProse.\n\n### Inner { #inner }\n\nAbout a.\n\n{{ run t/a.py }}\n\n{{ run t/b.py }}\n"
+    snippets = {n: snippet.parse(n, f"snippets/{n}", "print(1)\n") for n in ("t/a.py", "t/b.py")}
+    results = {n: Result(status="ok", output="1\n", streams=[["stdout", 2]]) for n in snippets}
+    nb = notebook.build("T", page, "en", "2.0.0", snippets, results)
+    intros = [c.source for c in nb.cells[3:] if c.cell_type == "markdown"]
+    assert intros == ['## Outer <a id="outer"></a>\n\n### Inner <a id="inner"></a>\n\nAbout a.\n\n`snippets/t/a.py`',
+                      "`snippets/t/b.py`"]
 
 
 def test_raising_snippet_cell_holds_its_streams_and_error_apart_without_its_options():

@@ -120,7 +120,7 @@ class Build:
                           f"{len(changed)} examples changed at some release")
         self._failures.extend(list(self.sources.problems.values()) + [
             self._failure(n, r) for n, r in results.items() if r.status == ERROR
-        ])
+        ] + [p for n, r in results.items() if r.status == OK for p in self._title_problems(n, r)])
         return Evidence(results, summary, verdicts, facts, unrun, manifest, manifests, steps, changed,
                         releases.verdict_since(manifests), measurements.timings(manifests))
 
@@ -187,6 +187,18 @@ class Build:
     def _facts_shown(self, condition: Condition) -> str:
         facts = ", ".join(f"{f} = {self.evidence.facts[f]!r}" for f in condition.facts)
         return f"torch {self.torch}" + (f"; {facts}" if facts else "")
+
+    def _title_problems(self, name: str, result: Result) -> list[str]:
+        """A language given titles (`# memo: figure`) for some of a snippet's figures but not for each."""
+        snippet = self.sources.snippets[name]
+        problems = []
+        for lang in dict.fromkeys(t.lang for t in snippet.titles):
+            given = [t for t in snippet.titles if t.lang == lang]
+            if len(given) != len(result.figures):
+                message = (f"{len(given)} '# memo: figure {lang}:' titles for {len(result.figures)} figures: give "
+                           "one per figure, in the order they are shown")
+                problems.append(self.sources.failure(name, f"{snippet.display_path}:{given[0].line}", message))
+        return problems
 
     def _failure(self, name: str, result: Result) -> str:
         snippet = self.sources.snippets[name]

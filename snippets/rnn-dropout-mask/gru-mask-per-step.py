@@ -1,4 +1,6 @@
+import matplotlib.pyplot as plt
 import torch
+from matplotlib.colors import ListedColormap
 from torch import nn
 
 T, H, big = 6, 8, 1e4
@@ -15,12 +17,19 @@ with torch.no_grad():  # gates are stacked as (reset, update, new)
 gru.train()
 output, _ = gru(torch.zeros(T, 1, 1))  # (time, batch, feature)
 kept = (output[:, 0] != 0).int()  # 1 = kept by the dropout between the layers
-print("kept units, one row per time step:")
-print(kept)
 print("same mask at every step:", bool((kept == kept[0]).all()))
 
 gru.eval()  # no dropout: every unit is kept
 print("eval mode, all kept:", bool((gru(torch.zeros(T, 1, 1))[0] != 0).all()))
+
+plt.figure(figsize=(4, 3))
+plt.imshow(kept.numpy(), cmap=ListedColormap(["lightgray", "tab:blue"]))  # one row a time step
+plt.title("nn.GRU(dropout=0.5), training: mask between layers")
+plt.xlabel("unit (blue: kept, gray: dropped)")
+plt.ylabel("time step")
+plt.xticks(range(H))
+plt.show()
+# memo: figure ko: nn.GRU(dropout=0.5) 학습 모드: 층 사이의 드롭아웃 마스크
 
 # memo: check rnn-builtin-mask-changes-per-step: not bool((kept == kept[0]).all())
 # memo: random-draws

@@ -1,4 +1,6 @@
+import matplotlib.pyplot as plt
 import torch
+from matplotlib.colors import ListedColormap
 from torch import nn
 
 
@@ -19,9 +21,16 @@ class LockedDropout(nn.Module):
 locked = LockedDropout(p=0.5)
 output = locked(torch.ones(6, 1, 8))
 kept = (output[:, 0] != 0).int()
-print("kept units, one row per time step:")
-print(kept)
 print("same mask at every step:", bool((kept == kept[0]).all()))
+
+plt.figure(figsize=(4, 3))
+plt.imshow(kept.numpy(), cmap=ListedColormap(["lightgray", "tab:blue"]))  # one row a time step
+plt.title("LockedDropout(p=0.5): mask on its input")
+plt.xlabel("unit (blue: kept, gray: dropped)")
+plt.ylabel("time step")
+plt.xticks(range(8))
+plt.show()
+# memo: figure ko: LockedDropout(p=0.5): 입력에 곱한 드롭아웃 마스크
 
 # memo: check rnn-fixed-mask-by-hand: bool((kept == kept[0]).all())
 # memo: random-draws

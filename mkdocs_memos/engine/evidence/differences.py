@@ -118,10 +118,35 @@ class Entry:
     random_draws: bool = False
     checks: list = field(default_factory=list)  # [claim, line, value] of each check
     facts: dict = field(default_factory=dict)
+    figures: list | None = None  # (title, digest of the data it plots) of each figure; None: not recorded
 
 
 def classify(then: Entry, now: Entry) -> tuple[str, list[Change]]:
-    """The kind of the difference between two outputs that differ, and its changes, most significant first."""
+    """The kind of the difference between two outputs that differ (their text or their figures), and its
+    changes, most significant first. A figure that plots other data is behaviour, or random draws in an example
+    declared to print them, whose checks and facts did not change; figures that plot the same data in other
+    bytes are no difference."""
+    drawn = figure_changes(then, now)
+    if scrub(then.output) == scrub(now.output):
+        said = run_changes(then, now)
+        random = then.random_draws and now.random_draws and not said
+        return (RANDOM if random else BEHAVIOUR), _merge(said or drawn)
+    kind, changes = _classify_text(then, now)
+    if not drawn:
+        return kind, changes
+    figures = RANDOM if then.random_draws and now.random_draws and kind != BEHAVIOUR else BEHAVIOUR
+    return max(kind, figures, key=KINDS.index), _merge(changes + drawn)
+
+
+def figure_changes(then: Entry, now: Entry) -> list[Change]:
+    if then.figures is None or now.figures is None or then.figures == now.figures:
+        return []
+    if len(then.figures) != len(now.figures):
+        return [Change("figures", (), str(len(then.figures)), str(len(now.figures)))]
+    return [Change("figure", (title,)) for (title, old), (_, new) in zip(then.figures, now.figures) if old != new]
+
+
+def _classify_text(then: Entry, now: Entry) -> tuple[str, list[Change]]:
     old, new = Lines.of(then.output, then.streams), Lines.of(now.output, now.streams)
     random = then.random_draws and now.random_draws
     a, b = _levels(old, then.exception, random), _levels(new, now.exception, random)

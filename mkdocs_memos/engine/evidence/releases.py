@@ -9,6 +9,7 @@ is pure except `older_manifests`, which reads the deploy branch.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import subprocess
 from dataclasses import dataclass, field
@@ -47,6 +48,9 @@ def manifest(torch_version: str, python: str, snippets: dict, results: dict, pag
             "output": r.output,
             "streams": r.streams,
             "exception": (r.exception or {}).get("ename"),
+            # Each figure: its title, a digest of its bytes and one of the data it plots (running/figures.py).
+            "figures": [{"title": f["title"], "sha256": hashlib.sha256(f["data"].encode()).hexdigest(),
+                         "plotted": f["plotted"]} for f in r.figures],
             "nondeterministic": s.nondeterministic,
             "random_draws": s.random_draws,
             "requires": s.requires,
@@ -106,10 +110,13 @@ def compare(snippet: str, then: dict, then_manifest: dict, now: dict, now_manife
     older = (snippet, then_manifest["release"], then_manifest["torch"])
     if ran == (True, True):
         old, new = _entry(then), _entry(now)
-        if differences.scrub(old.output) == differences.scrub(new.output) and not differences.run_changes(old, new):
+        if (differences.scrub(old.output) == differences.scrub(new.output) and not differences.figure_changes(old, new)
+                and not differences.run_changes(old, new)):
             return None
         kind, changes = differences.classify(old, new)
-        diff = _diff(then["output"], now["output"], f"torch {then_manifest['torch']}", f"torch {now_manifest['torch']}")
+        names = f"torch {then_manifest['torch']}", f"torch {now_manifest['torch']}"
+        diff = "\n".join(d for d in (_diff(then["output"], now["output"], *names),
+                                      _diff(_figures(then), _figures(now), *names)) if d)
         return Difference(*older, kind, diff, now["page"], now["anchor"], changes)
     if ran[0] != ran[1]:
         requires = now["requires"] if ran[0] else then["requires"]
@@ -119,9 +126,18 @@ def compare(snippet: str, then: dict, then_manifest: dict, now: dict, now_manife
 
 
 def _entry(e: dict) -> Entry:
-    """What the comparison reads of a manifest's entry (an older release's may lack what is newer here)."""
+    """What the comparison reads of a manifest's entry (an older release's may lack what is newer here: a
+    manifest made before figures were recorded has none to compare)."""
+    figures = [(f["title"], f["plotted"]) for f in e["figures"]] if "figures" in e else None
     return Entry(e["output"], e.get("streams") or [], e.get("exception"), e.get("random_draws", False),
-                 e.get("checks") or [], e.get("facts") or {})
+                 e.get("checks") or [], e.get("facts") or {}, figures)
+
+
+def _figures(entry: dict) -> str:
+    """An entry's figures as the diff shows them: what each plots, not its bytes, which a release of matplotlib
+    or numpy may change while drawing the same data."""
+    return "\n".join(f"figure {i}: {f['title']} (plotted data {f['plotted'][:12]})"
+                     for i, f in enumerate(entry.get("figures") or [], 1))
 
 
 def by_release(manifests: list[dict]) -> list[dict]:

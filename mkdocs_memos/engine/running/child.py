@@ -29,6 +29,7 @@ import traceback
 import types
 import warnings
 
+from mkdocs_memos.engine.running import figures
 from mkdocs_memos.engine.running.protocol import ERROR, OK, Job, Outcome
 
 # The largest output file a snippet may write; past it a write fails (Python ignores SIGXFSZ), and the server
@@ -98,6 +99,10 @@ def _run(job: Job, tmp: str, marker: bytes) -> Outcome:
             return _error(f"raised {what}", _snippet_line(raised, name))
     elif expected:
         return _error(f"was declared to raise {expected} (# memo: raises), but raised nothing", None)
+    try:
+        drawn = figures.collected()
+    except Exception as e:  # noqa: BLE001 - a figure of the snippet's that cannot be drawn is its failure
+        return _error(f"its figures cannot be shown: {type(e).__name__}: {e}", None)
 
     evaluated = {"checks": [], "facts": []}
     for kind, items in (("checks", job.checks), ("facts", job.facts)):
@@ -114,7 +119,7 @@ def _run(job: Job, tmp: str, marker: bytes) -> Outcome:
         return _error(f"changed {outside[0]}, outside its run directory (no Landlock here to prevent it)", None)
     # As a Jupyter kernel names an exception in its `error` output.
     exception = {"ename": type(raised).__name__, "evalue": str(raised)} if raised is not None else None
-    return Outcome(OK, **evaluated, exception=exception)
+    return Outcome(OK, **evaluated, exception=exception, figures=drawn)
 
 
 def confine(run_dir: str) -> tuple[str, list[str]]:
@@ -150,9 +155,10 @@ def confine(run_dir: str) -> tuple[str, list[str]]:
 
 def environment(home: str, tmpdir: str, python: str = sys.executable) -> dict:
     """What a snippet sees in os.environ: what Python, numpy and torch need, nothing of the machine's. `python`
-    runs the snippets: its folder comes first on PATH."""
+    runs the snippets: its folder comes first on PATH. matplotlib draws with the engine's backend (figures.py)."""
     path = os.pathsep.join(dict.fromkeys([os.path.dirname(python), "/usr/local/bin", "/usr/bin", "/bin"]))
-    return {"PATH": path, "HOME": home, "TMPDIR": tmpdir, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
+    return {"PATH": path, "HOME": home, "TMPDIR": tmpdir, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
+            "MPLBACKEND": f"module://{figures.BACKEND}"}
 
 
 def _landlock(run_dir: str) -> bool:

@@ -12,7 +12,7 @@ import json
 import platform
 import sys
 from dataclasses import asdict, dataclass
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 
@@ -23,12 +23,15 @@ class Interpreter:
     numpy: str
     python: str
     system: str  # "Linux x86_64"
+    # What draws the snippets' figures (running/figures.py): their bytes depend on it. None: not installed.
+    matplotlib: str | None = None
+    pillow: str | None = None
 
     @classmethod
     def current(cls) -> Interpreter:
         """This process's Python, as it is."""
         return cls(sys.executable, version("torch"), version("numpy"), platform.python_version(),
-                   f"{platform.system()} {platform.machine()}")
+                   f"{platform.system()} {platform.machine()}", _version("matplotlib"), _version("pillow"))
 
     @classmethod
     def recorded(cls, path: Path) -> Interpreter:
@@ -43,10 +46,18 @@ class Interpreter:
 
     def describe(self) -> str:
         """Everything here that can change an output: part of every cache key."""
-        return f"torch {self.torch}; numpy {self.numpy}; python {self.python}; {self.system}"
+        return (f"torch {self.torch}; numpy {self.numpy}; python {self.python}; {self.system}; "
+                f"matplotlib {self.matplotlib}; pillow {self.pillow}")
 
     def missing(self) -> bool:
         return not Path(self.executable).exists()
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
 
 
 if __name__ == "__main__":  # `python -m mkdocs_memos.engine.running.interpreter PATH`, in the environment to record

@@ -61,6 +61,7 @@ class Outcome:
     facts: list = field(default_factory=list)  # each job fact with its "value"
     exception: dict | None = None  # the raised exception's ename and evalue, as a Jupyter kernel names them
     engine: str | None = None  # the engine's own traceback, when it failed outside the snippet's code
+    figures: list = field(default_factory=list)  # each figure it showed or left open (figures.output), in order
 
     def json(self) -> str:
         return json.dumps(asdict(self))
@@ -79,6 +80,7 @@ class Result:
     # [stream, length] of each part of `output`: "stdout", "stderr", or "error" (the traceback), in order.
     streams: list = field(default_factory=list)
     exception: dict | None = None
+    figures: list = field(default_factory=list)  # shown under the output, in order (running/figures.output)
     stamp: dict = field(default_factory=dict)  # the torch, Python and platform that ran it
     cached: bool = False
 

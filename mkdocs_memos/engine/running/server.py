@@ -212,6 +212,7 @@ def _finish(r: Running, stopped: str | None, scrub) -> Answer:
         output_bytes=len(text.encode()) if size <= SHOWN_BYTES else size,
         seconds=round(seconds, 3), checks=outcome.checks, facts=outcome.facts,
         streams=[[stream, len(t)] for stream, t in chunks], exception=outcome.exception,
+        figures=outcome.figures,
     ))
 
 

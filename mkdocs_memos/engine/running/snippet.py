@@ -10,6 +10,11 @@ OPTION = re.compile(r"^\s*#\s*memo:\s*(?P<key>[a-z-]+)\s*(?P<value>.*?)\s*$")
 CHECK = re.compile(r"^(?P<claim>[a-z0-9][a-z0-9-]*)\s*:\s*(?P<expr>\S.*)$")
 # `# memo: fact <name>: <expression>`: a value of the run that a page's prose may depend on.
 FACT = re.compile(r"^(?P<name>[a-z][a-z0-9-]*)\s*:\s*(?P<expr>\S.*)$")
+# `# memo: figure <language>: <title>`: a figure's title in a language other than the one it draws, its alt text there.
+FIGURE = re.compile(r"^(?P<lang>[a-z]{2})\s*:\s*(?P<title>\S.*)$")
+# The language of snippets' code, of what they print and of the titles their figures draw (in DejaVu Sans,
+# which has no Hangul); `# memo: figure` gives titles in the others.
+LANGUAGE = "en"
 DEFAULT_TIMEOUT = 60.0
 # A few GB: far above what an example needs, far below what would push a build machine into swap or the OOM
 # killer (what the snippet allocated itself, summed over every process it starts; see server._anonymous).
@@ -41,6 +46,13 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Title:
+    lang: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Snippet:
     name: str  # path relative to snippets/, e.g. "view-vs-reshape/view-shares-memory.py"
     display_path: str  # what tracebacks and error messages call it: "snippets/<name>"
@@ -54,6 +66,7 @@ class Snippet:
     requires: str | None = None  # a requirement on torch, e.g. "torch>=2.1"
     checks: tuple[Check, ...] = field(default=())
     facts: tuple[Fact, ...] = field(default=())
+    titles: tuple[Title, ...] = field(default=())  # its figures' titles in other languages, in the figures' order
 
 
 def resolve(snippets_dir: Path, name: str) -> Path:
@@ -85,6 +98,7 @@ def parse(name: str, display: str, source: str) -> Snippet:
     options: dict = {}
     checks: list[Check] = []
     facts: list[Fact] = []
+    titles: list[Title] = []
     for lineno, text in enumerate(source.splitlines(), 1):
         m = OPTION.match(text)
         if not m:
@@ -119,11 +133,19 @@ def parse(name: str, display: str, source: str) -> Snippet:
                 if any(x.name == f["name"] for x in facts):
                     raise ValueError(f"fact '{f['name']}' is named twice")
                 facts.append(Fact(f["name"], f["expr"], lineno))
+            elif key == "figure":
+                t = FIGURE.match(value)
+                if not t:
+                    raise ValueError("expected 'figure <language>: <title>', such as 'figure ko: 제목'")
+                if t["lang"] == LANGUAGE:
+                    raise ValueError(f"a figure's title in '{LANGUAGE}' is the one it draws (ax.set_title)")
+                titles.append(Title(t["lang"], t["title"], lineno))
             else:
                 raise ValueError(f"unknown option '{key}'")
         except (ValueError, SyntaxError) as e:
             raise SnippetError(display, lineno, f"bad '# memo: {key}' option: {e}") from None
-    return Snippet(name=name, display_path=display, source=source, checks=tuple(checks), facts=tuple(facts), **options)
+    return Snippet(name=name, display_path=display, source=source, checks=tuple(checks), facts=tuple(facts),
+                   titles=tuple(titles), **options)
 
 
 def _identifier(value: str) -> str:

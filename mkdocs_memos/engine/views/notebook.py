@@ -14,10 +14,13 @@ install) tagged `nbval-ignore-output`. A snippet's `# memo:` lines are left out,
 
 from __future__ import annotations
 
+import inspect
 import re
+from html import escape
 from typing import TYPE_CHECKING
 
 from mkdocs_memos.engine.pages import directives
+from mkdocs_memos.engine.running import figures
 from mkdocs_memos.engine.running.protocol import Result
 from mkdocs_memos.engine.running.snippet import Snippet
 from mkdocs_memos.engine.views import render
@@ -31,6 +34,8 @@ HEADING = re.compile(r"^(#{1,4}) +(.+?)(?:\s*\{[^}]*?#([\w-]+)[^}]*\})?\s*$")
 # that the cell carries as an anchor (`build`).
 RENDERED_HEADING = re.compile(r'<(h[1-6]) id="([^"]*)"(.*?)</\1>', re.S)
 HEADING_ANCHOR = re.compile(r'\s*<a id="([^"]+)"></a>')
+# An image nbconvert rendered from an output, with the alt text it gives an image that has none, and its data.
+RENDERED_IMAGE = re.compile(r'<img(?: alt="[^"]*")? (src="data:image/(?:png|svg\+xml);base64,([^"]+)")')
 IGNORE_OUTPUT = "nbval-ignore-output"  # nbval runs the cell but does not compare what it prints
 RAISES = "raises-exception"  # nbval expects the error; nbclient and JupyterLab's "Run all" go on past it
 # Admonitions and other indented blocks do not read as Markdown in Jupyter: not taken as an introduction.
@@ -57,6 +62,28 @@ def fresh_start(info):
 get_ipython().events.register("pre_run_cell", fresh_start)
 """
 
+# Added to the setup cell of a notebook with figures. Figures are shown by the engine's own `render` (its
+# source follows), through IPython's formatters, instead of the inline backend's PNG: the kernel then stores
+# each figure as the page shows it, and nbval compares it. `%matplotlib inline` first: the inline backend,
+# loaded later, would set its own formatters over these.
+FIGURES = """\
+%matplotlib inline
+from matplotlib.figure import Figure
+
+
+{render}
+
+def shown_as(mime):
+    def formatter(fig):
+        shown, data, width, height = render(fig)
+        return (data, {{"width": width, "height": height}}) if shown == mime else None
+    return formatter
+
+
+for mime in ("image/svg+xml", "image/png"):
+    get_ipython().display_formatter.formatters[mime].for_type(Figure, shown_as(mime))
+"""
+
 INTRO = {
     "ko": (
         "이 노트북에는 이 페이지의 예제가 페이지에 나온 순서대로 들어 있고, 각 예제 밑의 출력은 사이트를 만들 때 "
@@ -71,6 +98,10 @@ INTRO = {
         "default print options, and warnings shown even when they come from a library."
     ),
 }
+INTRO_FIGURES = {
+    "ko": " 그림은 사이트에서처럼 작으면 SVG로, 크면 PNG로 보입니다.",
+    "en": " Figures show as on the site: as SVG when small, else as PNG.",
+}
 
 
 def build(title: str, markdown: str, lang: str, torch: str, snippets: dict[str, Snippet],
@@ -83,10 +114,13 @@ def build(title: str, markdown: str, lang: str, torch: str, snippets: dict[str, 
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+    drawn = any(r.figures for r in results.values())
+    setup = SETUP + FIGURES.format(render=inspect.getsource(figures.render)) if drawn else SETUP
     cells = [
         new_code_cell(f"%pip install torch=={torch}", metadata={"tags": [IGNORE_OUTPUT]}),
-        new_markdown_cell(f"# {title}{_anchor(page_id)}\n\n" + INTRO[lang].format(torch=torch)),
-        new_code_cell(SETUP.rstrip()),
+        new_markdown_cell(f"# {title}{_anchor(page_id)}\n\n" + INTRO[lang].format(torch=torch)
+                          + (INTRO_FIGURES[lang] if drawn else "")),
+        new_code_cell(setup.rstrip()),
     ]
     for run, intro in _introductions(markdown):
         if run.arg not in results:  # a snippet that could not be loaded (`mkdocs serve` shows the error)
@@ -100,7 +134,7 @@ def build(title: str, markdown: str, lang: str, torch: str, snippets: dict[str, 
                 [*intro, result.message, f"`{snippet.display_path}`", f"{fence}python\n{code}\n{fence}"])))
             continue
         cells.append(new_markdown_cell("\n\n".join([*intro, f"`{snippet.display_path}`"])))
-        cell = new_code_cell(code, outputs=_outputs(result) if result.status == "ok" else [])
+        cell = new_code_cell(code, outputs=_outputs(snippet, result, lang) if result.status == "ok" else [])
         tags = [RAISES] * bool(snippet.raises) + [IGNORE_OUTPUT] * snippet.nondeterministic
         if tags:
             cell.metadata["tags"] = tags
@@ -134,8 +168,10 @@ def write(nb: NotebookNode, path) -> None:
     nbformat.write(nb, path)
 
 
-def _outputs(result: Result) -> list:
-    """The outputs of a run as a kernel stores them: each stream apart, in order, and the exception as an error."""
+def _outputs(snippet: Snippet, result: Result, lang: str) -> list:
+    """The outputs of a run as a kernel stores them: each stream apart, in order, the exception as an error,
+    and each figure as the image it displayed (its alt text in `lang` beside its size, which nbconvert reads
+    and with_figure_alts puts on the page)."""
     from nbformat.v4 import new_output
 
     outputs, at = [], 0
@@ -146,6 +182,9 @@ def _outputs(result: Result) -> list:
                                       traceback=text.removesuffix("\n").split("\n")))
         else:
             outputs.append(new_output("stream", name=stream, text=text))
+    for f, (alt, _) in zip(result.figures, render.alt_texts(snippet, result, lang)):
+        outputs.append(new_output("display_data", data={"text/plain": f["text"], f["mime"]: f["data"]},
+                                  metadata={f["mime"]: {"width": f["width"], "height": f["height"], "alt": alt}}))
     return outputs
 
 
@@ -168,12 +207,35 @@ def with_heading_ids(html: str) -> tuple[str, dict[str, str]]:
     return RENDERED_HEADING.sub(move, html), renamed
 
 
+def with_figure_alts(html: str, path) -> str:
+    """The HTML nbconvert made of the notebook at `path` (mkdocs-jupyter), each figure's image carrying its alt
+    text. The notebook holds it beside the image (`_outputs`); nbconvert's template (lab) leaves it out, and
+    nbconvert gives every image without one the same placeholder."""
+    import base64
+    import json
+
+    if not RENDERED_IMAGE.search(html):
+        return html
+    alts = {}
+    with open(path, encoding="utf-8") as f:
+        cells = json.load(f)["cells"]
+    for out in (out for cell in cells for out in cell.get("outputs", [])):
+        for mime, data in out.get("data", {}).items():
+            if alt := out.get("metadata", {}).get(mime, {}).get("alt"):
+                data = "".join(data)  # stored as a list of lines, as nbformat writes text
+                alts[data if mime == "image/png" else base64.b64encode(data.encode()).decode()] = alt
+    return RENDERED_IMAGE.sub(lambda m: f'<img alt="{escape(alts[m[2]])}" {m[1]}' if m[2] in alts else m[0], html)
+
+
 def _introductions(markdown: str):
     """Each run directive of a page, with what introduces it there: the paragraph right above it (claims in
-    between skipped) and, unless the snippet before it was already under it, the nearest heading above it
-    (with its `{ #id }` as an anchor)."""
+    between skipped) and the headings it is under (with their `{ #id }` as anchors) that no snippet before it
+    was under, outermost first, so that the notebook's headings descend level by level as the page's do. The
+    page's h1 is the notebook's title cell."""
     found = {d.line: d for d in directives.find(markdown)}
-    heading = shown = fence = None
+    fence = None
+    under: list[tuple[int, str]] = []  # (level, heading) of each heading the current line is under
+    shown: set[str] = set()
     paragraph: list[str] = []
     block: list[str] = []
     for number, line in enumerate(markdown.splitlines(), 1):
@@ -186,10 +248,13 @@ def _introductions(markdown: str):
             paragraph = [] if NOT_A_PARAGRAPH.match(block[0]) else block
             block = []
         if number in found:
-            intro = [heading] if heading and heading != shown else []
+            intro = [heading for level, heading in under if level > 1 and heading not in shown]
+            shown.update(intro)
             yield found[number], intro + (["\n".join(paragraph)] if paragraph else [])
-            shown, paragraph = heading, []
+            paragraph = []
         elif h := HEADING.match(line):
-            heading, paragraph = f"{h[1]} {h[2]}{_anchor(h[3])}", []
+            level = len(h[1])
+            under = [u for u in under if u[0] < level] + [(level, f"{h[1]} {h[2]}{_anchor(h[3])}")]
+            paragraph = []
         elif line.strip():
             block.append(line)

@@ -3,6 +3,7 @@ Markdown and HTML; every text that came from a run is escaped here."""
 
 from __future__ import annotations
 
+import base64
 import re
 from html import escape
 
@@ -12,7 +13,7 @@ from mkdocs_memos.engine.evidence.claims import FAILS, HOLDS, PARTLY, UNCHECKED,
 from mkdocs_memos.engine.evidence import releases
 from mkdocs_memos.engine.pages.anchors import H1, output_id, source_id
 from mkdocs_memos.engine.running.protocol import Result
-from mkdocs_memos.engine.running.snippet import OPTION, Snippet
+from mkdocs_memos.engine.running.snippet import LANGUAGE, OPTION, Snippet
 
 LABELS = {
     "ko": {
@@ -135,12 +136,12 @@ def output(snippet: Snippet, result: Result, lang: str, notes: str = "") -> str:
     if result.output_bytes > shown:
         note = t["truncated"].format(shown=_size(shown), total=_size(result.output_bytes))
         note = f'<p class="memo-output__note">{escape(note)}</p>'
-    body = terminal(result.output)
+    body = f"<pre><code>{terminal(result.output)}</code></pre>" if result.output or not result.figures else ""
     return (
         f'<div class="memo-output{" memo-output--raises" if snippet.raises else ""}" id="{anchor_id}">'
         f'<div class="memo-output__head"><span class="memo-output__label">{escape(label)}{link}</span>'
         f'<span class="memo-output__stamp">{escape(stamp)}</span></div>'
-        f"<pre><code>{body}</code></pre>{note}{notes}</div>"
+        f"{body}{note}{figures(snippet, result, lang)}{notes}</div>"
     )
 
 
@@ -152,6 +153,29 @@ def torch_build(torch: str, lang: str) -> str:
     if cuda:
         return f"{releases.label(torch)} ({LABELS[lang]['cuda-build'].format(cuda=f'{cuda[1]}.{cuda[2]}')})"
     return f"{releases.label(torch)} ({LABELS[lang]['cpu-build']})" if local == "cpu" else releases.label(torch)
+
+
+def figures(snippet: Snippet, result: Result, lang: str) -> str:
+    """The figures the snippet drew, under its text output, in order, each with its title as alt text."""
+    images = ""
+    for f, (text, alt_lang) in zip(result.figures, alt_texts(snippet, result, lang)):
+        other = f' lang="{alt_lang}"' if alt_lang != lang else ""
+        images += (f'<img class="memo-figure" src="data:{f["mime"]};base64,{_base64(f)}" alt="{escape(text)}"{other} '
+                   f'width="{f["width"]}" height="{f["height"]}">')
+    return f'<div class="memo-output__figures">{images}</div>' if images else ""
+
+
+def alt_texts(snippet: Snippet, result: Result, lang: str) -> list[tuple[str, str]]:
+    """Each figure's alt text in `lang`, with the language it is in: its title in `lang` (`# memo: figure`),
+    else the title it draws, in the snippets' language."""
+    given = [t.text for t in snippet.titles if t.lang == lang]
+    if len(given) != len(result.figures):  # none given, or a mismatch that Build reports
+        return [(f["title"], LANGUAGE) for f in result.figures]
+    return [(text, lang) for text in given]
+
+
+def _base64(figure: dict) -> str:
+    return figure["data"] if figure["mime"] == "image/png" else base64.b64encode(figure["data"].encode()).decode()
 
 
 def error(message: str, output: str, lang: str) -> str:

@@ -32,11 +32,11 @@ class FileNames(Dataset):
 if __name__ == "__main__":  # needed wherever workers start by spawn or forkserver
     names = [f"images/{i:07d}.jpg" for i in range(CHUNKS * PER_CHUNK)]
     datasets = {"list of str": names, "NumPy array": np.array(names)}
-    size_mib = {"list of str": sum(sys.getsizeof(n) for n in names) / 2**20,
+    size_mib = {"list of str": sum(sys.getsizeof(n) for n in names) / 2**20,  # the str objects
                 "NumPy array": datasets["NumPy array"].nbytes / 2**20}
     grown = {}
     for kind, data in datasets.items():
         reports = list(DataLoader(FileNames(data), batch_size=None, num_workers=1))
         grown[kind] = reports[-1][1] - reports[0][0]
-        print(f"{kind:11}: {len(data)} names, {size_mib[kind]:4.1f} MiB;"
+        print(f"{kind:11}: {len(data)} names in {size_mib[kind]:4.1f} MiB;"
               f" the worker's private memory grew by {grown[kind]:5.1f} MiB while reading them")

@@ -1,5 +1,5 @@
 # memo: nondeterministic
-# memo: timeout 120
+# memo: timeout 300
 # memo: fact glibc-refaults-gradients: faults["glibc defaults"][True] > 0.25 * GRADIENT_PAGES
 # memo: fact glibc-keeps-gradients: faults["glibc defaults"][False] < faults["glibc defaults"][True]
 # memo: fact tuned-no-refaults: max(faults["thresholds raised"].values()) < 0.1 * GRADIENT_PAGES

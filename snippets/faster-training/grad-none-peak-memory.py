@@ -1,5 +1,5 @@
 # memo: nondeterministic
-# memo: timeout 120
+# memo: timeout 300
 # memo: fact none-peak-lower-by-gradients: abs(grown[False] - grown[True] - GRADIENT_MIB) < GRADIENT_MIB / 4
 # Peak resident memory of two training steps, one process for each setting. MALLOC_MMAP_THRESHOLD_ makes
 # glibc give every large tensor's memory back when it is freed, so that resident memory follows the tensors

@@ -23,10 +23,10 @@ test-fast: $(VENV)/.site $(VENV)/.test  ## the fast tier: engine, site model and
 	$(PY) -m pytest -m fast
 
 bench: $(VENV)/.site $(VENV)/.bench browser node_modules/.installed  ## measure build speed against the limit; writes BENCHMARKS.md and README's table
-	$(PY) scripts/bench.py --out BENCHMARKS.md --readme README.md
+	$(PY) -m scripts.bench --out BENCHMARKS.md --readme README.md
 
 versions: $(VENV)/.site $(VENV)/.versions  ## one site per release of releases.txt, deployed with mike into the local gh-pages (RELEASES="2.13.0 2.14.1": only those; PUSH=1: and pushed)
-	$(PY) scripts/versions.py deploy $(RELEASES) $(if $(PUSH),--push)
+	$(PY) -m scripts.versions deploy $(RELEASES) $(if $(PUSH),--push)
 
 versions-serve: $(VENV)/.site  ## browse what `make versions` deployed on http://127.0.0.1:8000
 	$(VENV)/bin/mike serve --dev-addr 127.0.0.1:8000

@@ -1,6 +1,6 @@
 """Under `mkdocs serve`, the notebooks an edit changed are converted in a worker process while the build goes on.
 
-mkdocs-jupyter 0.26.3 converts a notebook (nbconvert, some 0.35 s each) when MkDocs renders its page, and an
+mkdocs-jupyter 0.26.3 converts a notebook (nbconvert, slow) when MkDocs renders its page, and an
 edited snippet changes the notebook of its page in each language: two conversions, one after the other, in the
 middle of the rebuild. Here the plugin hands them to a worker as soon as the snippet's results are in; the
 worker runs mkdocs-jupyter's own page rendering on each, which writes its cache (keyed by the notebook's

@@ -2,7 +2,8 @@
 
 MkDocs 1.6.1 rebuilds the whole site on every save, and static-i18n 1.3.1 builds it once per language: every
 page's Markdown converted again, every theme template parsed and compiled again (each build makes a new
-Jinja environment). The plugin instance lives across rebuilds (it has on_startup), and keeps these:
+Jinja environment). The plugin instance lives across rebuilds (it has on_startup), and keeps a `Kept`, which
+holds these:
 
 - `Templates`: the compiled theme templates and nbconvert's, keyed by their source (Jinja's own bytecode
   cache), so that an unchanged template is not compiled again (nor in a build's second language);
@@ -58,11 +59,14 @@ class Templates(jinja2.BytecodeCache):
 
     def compile_notebook_templates_once(self) -> None:
         """nbconvert 7 makes a Jinja environment for each notebook it converts, and mkdocs-jupyter 0.26.3 a
-        converter for each notebook: its templates were compiled again for every notebook it rendered (twice
-        each: to HTML, and to Markdown for its title), in a cold build as in every rebuild."""
+        converter for each notebook: its templates are compiled again for every notebook it renders (twice each:
+        to HTML, and to Markdown for its title), in a cold build as in every rebuild. Here they share one
+        bytecode cache, wrapped once per process."""
         from nbconvert.exporters.templateexporter import TemplateExporter
 
         create = TemplateExporter._create_environment
+        if getattr(create, "memos_templates", None) is not None:  # wrapped already: not twice
+            return
         templates = self
 
         def _create_environment(self):
@@ -70,6 +74,7 @@ class Templates(jinja2.BytecodeCache):
             env.bytecode_cache = templates
             return env
 
+        _create_environment.memos_templates = templates
         TemplateExporter._create_environment = _create_environment
 
 
@@ -234,6 +239,29 @@ class SearchEntries:
                 index.entries.extend(copy.deepcopy(made[1]))
 
         index.add_entry_from_context = add_entry_from_context
+
+
+class Kept:
+    """Everything the plugin keeps from one build to the next."""
+
+    def __init__(self):
+        self.templates = Templates()
+        self.renders = Renders()
+        self.pages = Pages()
+        self.written = Written()
+        self.search_entries = SearchEntries()
+
+    def install(self, env: jinja2.Environment, config) -> None:
+        """Under `mkdocs serve`, once this build's Jinja environment and search index are made (on_env)."""
+        self.search_entries.install(config.plugins.get("material/search"))
+        self.pages.install(env, config)
+
+    def report(self, notebook_dir: Path) -> str:
+        """What this rebuild made again, for the contributor watching it (and tests)."""
+        pages, notebooks, rendered = self.renders.done(), self.written.done(), self.pages.done()
+        return (f"memos: converted {len(pages)} pages ({', '.join(pages)}) and wrote {len(notebooks)} notebooks "
+                f"({', '.join(str(p.relative_to(notebook_dir)) for p in notebooks)}); rendered "
+                f"{len(rendered)} pages ({', '.join(rendered)})")
 
 
 def _digest(*parts: str) -> str:

@@ -21,14 +21,14 @@ from urllib.parse import urlsplit
 import jinja2
 import markupsafe
 
-from mkdocs_memos import site
+from mkdocs_memos.engine.pages.addresses import language, relative
 
 # mike 2.2.0 tells the build which release it deploys through this variable, and reads it in its on_config.
 MIKE_RELEASE_VARIABLE = "MIKE_DOCS_VERSION"
 
 # mkdocs-jupyter 0.26.3's plugin module imports jupytext, and nbconvert through its `convert` module, when MkDocs
-# loads the plugin: about 1 s of every build's start-up (nbconvert's command-line class instantiates every
-# exporter to list them in its help), although a build finds every notebook in mkdocs-jupyter's cache and
+# loads the plugin: the largest part of a build's start-up (nbconvert's command-line class instantiates every
+# exporter to list them in its help), although a build that finds every notebook in mkdocs-jupyter's cache
 # converts none. They stand in sys.modules until the plugin first uses them (`defer_notebook_converters`).
 NOTEBOOK_CONVERTERS = ("jupytext", "mkdocs_jupyter.convert")
 # Where mkdocs-jupyter 0.26.3 keeps the stylesheets its template inlines, and where the site serves them instead
@@ -85,9 +85,9 @@ def when_imported(name: str, then) -> None:
 
 def serve_polling_interval(server, seconds: float) -> None:
     """MkDocs 1.6.1's `serve` looks for changed files every 0.5 s (LiveReloadServer's `polling_interval`, which
-    `mkdocs serve` does not let one set): a save waited a quarter of a second on average before its rebuild
-    began. Polling the watched folders (docs/, snippets/: some hundred files) more often costs a few ms each
-    time. The folders watched so far are watched again by an observer with the shorter interval."""
+    `mkdocs serve` does not let one set), so a save waits for the next look before its rebuild begins. Looking
+    at the watched folders (docs/, snippets/) is cheap, so it is done more often: the folders watched so far are
+    watched again by an observer with the shorter interval."""
     watched = dict(server._watched_paths)  # path -> how many asked for it
     for path, times in watched.items():
         for _ in range(times):
@@ -112,8 +112,8 @@ class ThemeLoader(jinja2.FileSystemLoader):
 
 def theme_files_without_dot_folders(theme) -> None:
     """MkDocs 1.6.1 lists every file of the theme to find the static files it copies, then drops by name those
-    under a folder starting with a dot (`.*`, `*/.*`): Material 9.8.1's 14,348 icons (.icons/), walked and
-    matched against its patterns by each language's build, some 0.3 s a build. Not listed at all, they are
+    under a folder starting with a dot (`.*`, `*/.*`): Material 9.8.1's icons (.icons/, most of the theme's
+    files), walked and matched against its patterns by each language's build. Not listed at all, they are
     dropped just the same; templates still load them (`{% include ".icons/..." %}`)."""
     if getattr(theme.get_env, "dotless", False):  # static-i18n runs on_config again for each language
         return
@@ -170,9 +170,8 @@ def jupyter_cache_dir(cache_root: Path, lang: str) -> Path:
 
 def notebook_styles_linked() -> None:
     """mkdocs-jupyter 0.26.3's template inlines its stylesheets (`resources.include_css`) into every notebook it
-    renders: 585 kB of CSS, nine tenths of each notebook page, parsed again by nbconvert's HTML pass in every
-    conversion and downloaded again with every notebook page (Lighthouse mobile scores of 41-66). Here they
-    are left out of the rendering; `notebook_stylesheet` is the same CSS as one file, which the theme links on
+    renders: JupyterLab's whole stylesheet, most of each notebook page, parsed again by nbconvert's HTML pass in
+    every conversion and downloaded again with every notebook page. Here they are left out of the rendering; `notebook_stylesheet` is the same CSS as one file, which the theme links on
     notebook pages (overrides/main.html). Called once nbconvert is imported (`when_imported`)."""
     from nbconvert.exporters.html import HTMLExporter
 
@@ -216,13 +215,52 @@ def redirects_per_language(files, config) -> None:
     redirects.doc_pages = {f.src_uri: f for f in files.documentation_pages()}
     redirects.redirects = {
         old: new for old, new in redirects.config["redirect_maps"].items()
-        if site.language(new.partition("#")[0]) == lang
+        if language(new.partition("#")[0]) == lang
     }
+
+
+# Where Material 9.8.1's search plugin writes its index, in the site's folder, and where its JavaScript fetches
+# it: `new URL("search/search_index.json", base)` through XMLHttpRequest, the same address on every page.
+SEARCH_INDEX = "search/search_index.json"
+
+
+def search_index_kept(site_dir: str, lang: str, kept: dict) -> None:
+    """static-i18n 1.3.1 merges every language's search entries into one index, which it writes last
+    (reconfigure_search_index): a Korean page would find English entries, and count them among its results.
+    Each language's own build writes the index of its own pages first: it is kept here, as each language's
+    build ends, and written into that language's folder once the merged one is written (`search_index_per_language`).
+    """
+    kept[lang] = Path(site_dir, SEARCH_INDEX).read_bytes()
+
+
+def search_index_per_language(config, kept: dict) -> None:
+    """Each language's index into its own folder (`i18n_folder`): the default language's in place of the merged
+    one. A page of another language asks for it instead of the shared address (overrides/main.html)."""
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return
+    for lang, index in kept.items():
+        path = Path(config.site_dir, i18n_folder(i18n, lang), SEARCH_INDEX)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(index)
 
 
 def i18n_folder(i18n, lang: str) -> str:
     """Where static-i18n 1.3.1 puts a language's pages."""
     return "" if lang == i18n.default_language else f"{lang}/"
+
+
+def notebook_src(i18n, lang: str, stem: str) -> str:
+    """Where the notebook of the page `stem` goes among the files of `lang` (static-i18n's folder for it)."""
+    return i18n_folder(i18n, lang) + f"notebooks/{stem or 'index'}.ipynb"
+
+
+def toc_ids_renamed(toc, renamed: dict[str, str]) -> None:
+    """mkdocs-jupyter 0.26.3 makes a notebook page's table of contents (and Material's "skip to content" link)
+    from nbconvert's slugs of its headings: the same ids as the headings, once those are renamed."""
+    for item in toc:
+        item.id = renamed.get(item.id, item.id)
+        toc_ids_renamed(item.children, renamed)
 
 
 def notebook_alternates(file, i18n, lang: str) -> None:
@@ -237,20 +275,20 @@ def relative_language_links(output: str, page_url: str, site_url: str | None) ->
     """The page's HTML without static-i18n's head alternates, and its language links made relative."""
     prefix = urlsplit(site_url or "").path or "/"
 
-    def relative(m: re.Match) -> str:
+    def made_relative(m: re.Match) -> str:
         if not m[2].startswith(prefix):
             return m[0]
-        return m[1] + site.relative(m[2][len(prefix):], page_url) + m[3]
+        return m[1] + relative(m[2][len(prefix):], page_url) + m[3]
 
     head, end, body = output.partition("</head>")  # not the whole page: a notebook's is megabytes
-    return LANGUAGE_LINK.sub(relative, HEAD_ALTERNATE.sub("", head) + end + body)
+    return LANGUAGE_LINK.sub(made_relative, HEAD_ALTERNATE.sub("", head) + end + body)
 
 
 def content_aside(page, kept: dict) -> None:
     """Material 9.8.1's search plugin strips `data-search-*` attributes from every page's HTML with a regular
-    expression that starts with an optional space, so it is tried at every character: on the notebook pages
-    (mkdocs-jupyter writes some 600 kB of HTML each) this was about 15% of a rebuild's time in a profile, although search leaves
-    those pages out. Their HTML is put aside while that plugin runs (`content_back` puts it back)."""
+    expression that starts with an optional space, so it is tried at every character: on the notebook pages,
+    which are large (mkdocs-jupyter's HTML), that is a sizeable part of a rebuild, although search leaves those
+    pages out. Their HTML is put aside while that plugin runs (`content_back` puts it back)."""
     kept[page.file.src_uri] = page.content
     page.content = ""
 

@@ -9,7 +9,7 @@ the served page holding the new text, as a browser polling the page would see it
 in this run and reported as a median; the targets are those of the issue. Nothing here asserts a figure:
 the table says met or missed. Lighthouse (npm, package-lock.json) scores every page for mobile.
 
-    python scripts/bench.py [--quick] [--reps N] [--edits N] [--snippets N] [--lighthouse-pages N]
+    python -m scripts.bench [--quick] [--reps N] [--edits N] [--snippets N] [--lighthouse-pages N]
                             [--out FILE] [--readme FILE]
 """
 
@@ -33,17 +33,17 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
 
-import bench_sites as sites
-from mkdocs_memos.engine import snippet
+from mkdocs_memos.engine.pages.sources import Sources
+from mkdocs_memos.engine.running import snippet
+from scripts import bench_sites as sites
+from scripts.project import ROOT
 
-ROOT = sites.ROOT
 LIMIT = Path(__file__).with_name("bench_limit.py")
 # What the static server compresses: the site's text files (GitHub Pages compresses these too).
 COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ipynb", ".map"}
@@ -187,11 +187,10 @@ class Bench:
         project = self.tmp / "serve"
         shutil.copytree(self.project, project)
         name = self.edited()
-        page = next(p for p, d in sites._runs(project / "docs") if d.arg == name and not p.endswith(".en.md"))
-        base = urllib.parse.urlparse(_config_site_url(project)).path.rstrip("/")
-        stem = page.removesuffix(".md")
+        sources = Sources.scan(project / "docs", project / "snippets")
+        page, (address, _) = sources.home(name), sources.example(name)
         port = _free_port()
-        url = f"http://127.0.0.1:{port}{base}/{'' if stem == 'index' else stem + '/'}"
+        url = f"http://127.0.0.1:{port}/{address}"  # mkdocs.yml sets no site_url: served at the root
         log = open(self.tmp / "serve.log", "w")  # noqa: SIM115 - closed below
         server = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
                                   cwd=project, env=self._env(), stdout=log, stderr=subprocess.STDOUT)
@@ -300,16 +299,18 @@ class Bench:
                               capture_output=True, text=True))
         pages = sorted(p.parent.relative_to(site_dir).as_posix() + "/" for p in site_dir.rglob("index.html")
                        if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")[:2000])[:self.args.lighthouse_pages]
-        rows = ["", "Lighthouse 12.2.3, mobile, performance only, Debian's Chromium; our files are "
+        rows = ["", "Lighthouse 12.2.3, mobile, performance and accessibility, Debian's Chromium; our files are "
                 "docs/assets/memos.css and memos.js (Material's bundle is not ours); text served gzip-compressed, as "
                 "GitHub Pages serves it.", "",
-                "| page | score | first paint (s) | largest paint (s) | blocking (ms) | ours: blocking paint (ms) "
-                "| ours: main thread (ms) |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                "| page | performance | accessibility | first paint (s) | largest paint (s) | blocking (ms) "
+                "| ours: blocking paint (ms) | ours: main thread (ms) |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         with _static_server(site_dir) as root:
             for page in pages:
                 r = _lighthouse(root + ("" if page == "./" else page), self.tmp / "lighthouse.json")
-                rows.append(f"| `{page}` | {r['score']:.0f} | {r['fcp']:.1f} | {r['lcp']:.1f} | {r['tbt']:.0f} "
-                            f"| {r['ours_blocking']:.0f} | {r['ours_script']:.0f} |")
+                failed = f" ({', '.join(r['failed'])})" if r["failed"] else ""
+                rows.append(f"| `{page}` | {r['score']:.0f} | {r['accessibility']:.0f}{failed} | {r['fcp']:.1f} "
+                            f"| {r['lcp']:.1f} | {r['tbt']:.0f} | {r['ours_blocking']:.0f} | {r['ours_script']:.0f} |")
         return "\n".join(rows) + "\n"
 
     # --- helpers --------------------------------------------------------------------------------------
@@ -400,9 +401,11 @@ def _static_server(root: Path):
 
 
 def _lighthouse(url: str, report: Path) -> dict:
-    """One page's mobile performance (Lighthouse's default: a mid-range phone on a slow 4G network)."""
+    """One page's mobile performance (Lighthouse's default: a mid-range phone on a slow 4G network) and its
+    accessibility score."""
     _check(subprocess.run(
-        [str(ROOT / "node_modules" / ".bin" / "lighthouse"), url, "--only-categories=performance", "--output=json",
+        [str(ROOT / "node_modules" / ".bin" / "lighthouse"), url, "--only-categories=performance,accessibility",
+         "--output=json",
          f"--output-path={report}", "--quiet", "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
         # Chromium's profile folders go in the benchmark's own temporary folder, which is removed at the end.
         env=dict(os.environ, CHROME_PATH=CHROMIUM, TMPDIR=str(report.parent)), capture_output=True, text=True))
@@ -415,6 +418,9 @@ def _lighthouse(url: str, report: Path) -> dict:
 
     return {
         "score": 100 * (found["categories"]["performance"]["score"] or 0),
+        "accessibility": 100 * (found["categories"]["accessibility"]["score"] or 0),
+        # the accessibility audits that failed, by id
+        "failed": [a for a, r in audits.items() if r.get("scoreDisplayMode") == "binary" and r.get("score") == 0],
         "fcp": audits["first-contentful-paint"]["numericValue"] / 1000,
         "lcp": audits["largest-contentful-paint"]["numericValue"] / 1000,
         "tbt": audits["total-blocking-time"]["numericValue"],
@@ -427,11 +433,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _config_site_url(project: Path) -> str:
-    m = re.search(r"^site_url:\s*(\S+)", (project / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
-    return m[1] if m else "/"
 
 
 def _machine() -> str:

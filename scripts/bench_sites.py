@@ -7,27 +7,27 @@ measures the site as it is: both languages, every page's notebook rendered by mk
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from mkdocs.config import load_config
 
-from mkdocs.config import load_config  # noqa: E402
-from mkdocs.structure.files import get_files  # noqa: E402
-from mkdocs.structure.pages import Page  # noqa: E402
-
-from mkdocs_memos import site  # noqa: E402
-from mkdocs_memos.engine import directives  # noqa: E402
-from scripts.project import copy_project  # noqa: E402
+from mkdocs_memos.engine.build import Build
+from mkdocs_memos.engine.pages import directives
+from mkdocs_memos.engine.pages.addresses import nav_order, url
+from mkdocs_memos.engine.running.interpreter import Interpreter
+from mkdocs_memos.engine.running.runner import Runner
+from scripts.project import copy_project
 
 # The memos plugin's entry in mkdocs.yml, down to the next blank line.
 PLUGIN = re.compile(r"^  # Runs every .*\n(?:  .*\n)+", re.M)
 # The plain copy's notebooks, made by the real plugin, and the hook that hands them to mkdocs-jupyter.
 NOTEBOOKS = "notebooks-made"
+# A line of a page's front matter `cases:` (engine/pages/sources.py): `  <page>/<snippet>.py: "<its case>"`.
+CASE = re.compile(r"^\s+(?P<name>[\w.-]+/[\w.-]+\.py)\s*:")
 PLAIN_HOOK = Path(__file__).with_name("bench_plain_hook.py")
 
 
@@ -44,39 +44,32 @@ def subject(dest: Path, limit: int | None = None) -> list[str]:
         for d in reversed(list(directives.find("\n".join(lines)))):
             if (d.kind == "run" and d.arg not in kept) or d.kind in dropped:
                 del lines[d.line - 1]
+        # The cases of the front matter name the snippets a page runs (sources.check_cases): not those left out.
+        lines = [line for line in lines if not ((m := CASE.match(line)) and m["name"] not in kept)]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return [name for name in included if name in kept]
 
 
 def static(project: Path, dest: Path, cache: Path, built: Path) -> None:
-    """`project` with every directive replaced by what the real plugin renders from the cached outputs, and
-    without the plugin: the plain MkDocs build of the same site. Its notebooks are those of `built`, a build
-    of `project`; a hook (bench_plain_hook.py) hands them to mkdocs-jupyter as the plugin does, with no engine."""
+    """`project` with every directive replaced by what the engine renders from the cached outputs (engine/build.py,
+    as the plugin renders it), and without the plugin: the plain MkDocs build of the same site. Its notebooks are
+    those of `built`, a build of `project`; a hook (bench_plain_hook.py) hands them to mkdocs-jupyter as the
+    plugin does, with no engine."""
     shutil.copytree(project, dest, ignore=shutil.ignore_patterns("__pycache__", ".cache"))
-    os.environ["MEMOS_CACHE"] = str(cache)
     config = load_config(str(project / "mkdocs.yml"))
-    config.plugins.on_startup(command="build", dirty=False)
-    plugin = config.plugins["memos"]
+    runner = Runner(cache, os.cpu_count() or 2, interpreter=Interpreter.current())
     try:
-        config = config.plugins.on_config(config)
-        plugin.on_pre_build(config)
-        files = get_files(config)
-        pages = []
-        for file in files.documentation_pages():
-            page = Page(None, file, config)
-            page.read_source(config)
-            # Each language's pass of the build has its language in the theme, as static-i18n sets it.
-            config.theme["language"] = site.language(file.src_uri)
-            page.content = plugin.on_page_markdown(page.markdown, page, config, files)
-            pages.append(page)
-        plugin.on_env(config.theme.get_env(), config, files)
-        for page in pages:
-            config.theme["language"] = site.language(page.file.src_uri)
-            plugin._page_context({}, page, config, None)  # the outputs and verdicts in place of placeholders
-            head = page.file.content_string[: len(page.file.content_string) - len(page.markdown)]
-            (dest / "docs" / page.file.src_uri).write_text(head + page.content, encoding="utf-8")
+        build = Build.start(project / "docs", project / "snippets", runner, logging.getLogger("bench"))
+        order = nav_order(config.nav)
+        for source in build.sources.pages.values():
+            markdown = build.markdown(source, source.lang, url(source.stem, source.lang), order, config.site_url or "")
+            head = source.text[: len(source.text) - len(source.body)]
+            (dest / "docs" / source.src).write_text(head + build.fill(source, source.lang, markdown), encoding="utf-8")
+        failures = build.unreported_failures()
+        if failures:
+            raise SystemExit("bench: the site does not build:\n" + "\n".join(failures))
     finally:
-        config.plugins.on_shutdown()
+        runner.close()
     _notebooks(built, dest / NOTEBOOKS)
     _without_plugin(dest)
     shutil.copy(PLAIN_HOOK, dest / PLAIN_HOOK.name)

@@ -1,4 +1,4 @@
-"""The project's chores, one command each: `python scripts/docs.py --help`."""
+"""The project's chores, one command each: `python -m scripts.docs --help` (from the repository's root)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
+import yaml
+from mkdocs.utils.meta import get_data
+from mkdocs.utils.yaml import get_yaml_loader
+
+from mkdocs_memos.engine.pages import links, publication, translations
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from mkdocs.utils.meta import get_data  # noqa: E402
-
-import yaml  # noqa: E402
-from mkdocs.utils.yaml import get_yaml_loader  # noqa: E402
-
-from mkdocs_memos.engine import links, translations  # noqa: E402
 
 DOCS = ROOT / "docs"
 URLS = ROOT / "urls.txt"
@@ -22,7 +20,7 @@ URLS_HEADER = """\
 # The site's public addresses: every page and every section (`page/#id`), in both languages.
 # A build that no longer answers one of them fails tests/test_links.py, unless a redirect (mkdocs.yml,
 # plugins: redirects) or an alias id keeps it working. Regenerate after adding pages or sections:
-#   make build && .venv/bin/python scripts/docs.py urls
+#   make build && .venv/bin/python -m scripts.docs urls
 """
 
 
@@ -39,8 +37,10 @@ def recorded_urls() -> list[str]:
     return [line for line in URLS.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
 
 
-def site_url() -> str:
-    return mkdocs_yml()["site_url"]
+def site_url(environ: dict | None = None) -> str:
+    """The address a build of this checkout gives the site (engine/pages/publication.py), "" if none."""
+    published, _ = publication.find(ROOT, environ)
+    return published.site_url if published else ""
 
 
 def mkdocs_yml() -> dict:

@@ -1,4 +1,4 @@
-"""Which releases each snippet runs on (`python scripts/requires.py [release ...]`).
+"""Which releases each snippet runs on (`python -m scripts.requires [release ...]`).
 
 Runs every snippet of snippets/ on each release of releases.txt (or those named), ignoring its
 `# memo: requires` line, with the engine's own runner in that release's environment, and prints each snippet
@@ -16,12 +16,11 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def run_here() -> dict[str, str | None]:
     """In a release's environment: every snippet's error (None: it passed)."""
-    from mkdocs_memos.engine import runner, snippet
+    from mkdocs_memos.engine.running import runner, snippet
     from scripts.docs import memos_options, mkdocs_yml
 
     cache = ROOT / memos_options(mkdocs_yml())["cache"]  # where the build looks (MEMOS_CACHE moves it)
@@ -48,7 +47,7 @@ def main() -> None:
     fails: dict[str, dict[str, str]] = {}
     for release in listed:
         python = ensure_venv(release, documented) / "bin" / "python"
-        done = subprocess.run([str(python), __file__, "--here"], stdout=subprocess.PIPE, text=True, check=True, cwd=ROOT)
+        done = subprocess.run([str(python), "-m", "scripts.requires", "--here"], stdout=subprocess.PIPE, text=True, check=True, cwd=ROOT)
         errors = json.loads(done.stdout.splitlines()[-1])
         for name, error in errors.items():
             if error:

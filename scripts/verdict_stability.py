@@ -1,7 +1,7 @@
 """Are the fact-check verdicts facts? Builds the site cold N times (each with an empty output cache, so every
 snippet runs again) while busy processes load every core, and compares the fact-check page's verdicts.
 
-    .venv/bin/python scripts/verdict_stability.py [--builds 3]
+    .venv/bin/python -m scripts.verdict_stability [--builds 3]
 
 Prints each build's verdict counts and every claim whose verdict differed; exits 1 if any did.
 """

@@ -1,4 +1,4 @@
-"""One site per PyTorch release (`python scripts/versions.py --help`).
+"""One site per PyTorch release (`python -m scripts.versions --help`).
 
 Each release listed in releases.txt gets its own virtual environment with exactly that torch, its own pins
 and the other packages of requirements.txt, kept outside the repository (MEMOS_VENVS, by default
@@ -8,7 +8,7 @@ environment: sixteen CUDA builds of torch share every file they have in common. 
 give them (`cuda_libraries`): the snippets run on the CPU, so a CUDA build only loads its CUDA libraries, and
 every release gets the newest of each library, of its own ABI version, that any listed release pins; Triton,
 which compiles GPU kernels only, is not installed. Beside each environment, a record of its versions
-(engine/interpreter.py) lets the build key the cache without starting it.
+(engine/running/interpreter.py) lets the build key the cache without starting it.
 
 This project's own `mkdocs` builds every release, told by MEMOS_INTERPRETER to run the snippets with that
 release's Python. A release whose outputs are all in the cache (only prose changed) is built without its
@@ -33,12 +33,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from packaging.version import Version
+
+from mkdocs_memos.engine.evidence.releases import MANIFEST, name
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from packaging.version import Version  # noqa: E402
-
-from mkdocs_memos.engine.releases import MANIFEST, name  # noqa: E402
 
 # Installed by the line of each release in releases.txt instead of by requirements.txt.
 PER_RELEASE = {"torch", "numpy"}
@@ -66,7 +65,7 @@ class Release:
 
     @property
     def record(self) -> Path:
-        """The versions of its environment (engine/interpreter.py), kept beside it: what the build needs of it
+        """The versions of its environment (engine/running/interpreter.py), kept beside it: what the build needs of it
         when no snippet must run."""
         return VENVS / f"torch-{self.torch}.json"
 
@@ -187,7 +186,7 @@ def ensure_venv(release: Release, listed: list[Release]) -> Path:
     # requirement, override or exclusion left in the environment goes.
     _run([_uv(), "pip", "sync", "--quiet", "--python", str(python), "--link-mode", "hardlink", *pip_sources(),
           files["locked"]], env=_uv_env())
-    _run([python, "-m", "mkdocs_memos.engine.interpreter", release.record])
+    _run([python, "-m", "mkdocs_memos.engine.running.interpreter", release.record])
     release.installed.write_text(_one_text(inputs))
     return release.venv
 
@@ -200,16 +199,16 @@ def _one_text(inputs: dict[str, str]) -> str:
 def needs_environment(release: Release, listed: list[Release]) -> bool:
     """Whether building `release` must start its Python: its versions are not known (never recorded, or its
     requirements changed since), or a snippet must run (not cached, not skipped there)."""
-    from mkdocs_memos.engine.interpreter import Interpreter
-    from mkdocs_memos.engine.runner import Runner
-    from mkdocs_memos.site import Site
+    from mkdocs_memos.engine.running.interpreter import Interpreter
+    from mkdocs_memos.engine.running.runner import Runner
+    from mkdocs_memos.engine.pages.sources import Sources
     from scripts.docs import memos_options, mkdocs_yml
 
     if not release.recorded(release.inputs(listed)):
         return True
     memos = memos_options(mkdocs_yml())
     runner = Runner(ROOT / memos["cache"], interpreter=Interpreter.recorded(release.record))
-    pages = Site.scan(ROOT / "docs", ROOT / memos["snippets"])
+    pages = Sources.scan(ROOT / "docs", ROOT / memos["snippets"])
     return bool(runner.triage(list(pages.snippets.values()))[1])
 
 

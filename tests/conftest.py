@@ -12,12 +12,15 @@ import pytest
 from scripts.project import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 # Copies of the project share the repository's cache: entries are keyed by content, so an unchanged
 # snippet is not run again, and an edited one is.
 # Material and mkdocs-redirects each print a banner about MkDocs 2 unless told not to.
-ENV = dict(os.environ, MEMOS_CACHE=str(ROOT / ".cache" / "outputs"), NO_MKDOCS_2_WARNING="1")
+# The site is built as GitHub Actions builds it for a repository (engine/pages/publication.py), here a fork's
+# name, whatever the checkout's remote is: its Pages address, Colab links and repository link are under it.
+PUBLISHED = "memos-fork/pytorch-memos"
+ENV = dict(os.environ, MEMOS_CACHE=str(ROOT / ".cache" / "outputs"), NO_MKDOCS_2_WARNING="1",
+           GITHUB_REPOSITORY=PUBLISHED)
 
 
 def detached_sleeper(how: str, marker: str) -> str:

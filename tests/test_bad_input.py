@@ -23,13 +23,13 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from mkdocs_memos.engine.runner import Result
-from mkdocs_memos.engine.server import SHOWN_BYTES
+from mkdocs_memos.engine.running.protocol import Result
+from mkdocs_memos.engine.running.server import SHOWN_BYTES
 from scripts.docs import memos_options, mkdocs_yml
 from tests.conftest import ENV, MKDOCS, ROOT, detached_sleeper, writes_to
 
 ENTRY_KEYS = {f.name for f in dataclasses.fields(Result)} - {"cached"}
-# What a snippet's environment may hold (engine/child.py), and how its run directory reads on the page.
+# What a snippet's environment may hold (engine/running/child.py), and how its run directory reads on the page.
 ALLOWED_ENVIRONMENT = {"HOME": "~", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0", "TMPDIR": "/tmp"}
 GOOD = "a, b = 6, 7\nprint('good:', a * b)\n"
 GOOD_OUTPUT = f"good: {6 * 7}"

@@ -7,6 +7,7 @@ the page works offline and leaks nothing to third parties.
 from __future__ import annotations
 
 import functools
+import re
 import struct
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -17,7 +18,8 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
-from mkdocs_memos.engine import directives, notebook, render
+from mkdocs_memos.engine.pages import directives
+from mkdocs_memos.engine.views import notebook, render
 from tests.conftest import ROOT
 from tests.test_site import PAGES
 
@@ -184,12 +186,140 @@ def test_light_dark_toggle(reader):
 def test_heading_copy_link_copies_a_link_to_its_section(reader, site, lang):
     sections = [h["id"] for h in static(site, PAGE, lang).select("article h2[id], article h3[id], article h4[id]")]
     page = reader.open(path(PAGE, lang))
-    expect(page.locator(".memo-copy-link")).to_have_count(len(sections))
+    expect(page.locator("article :is(h2, h3, h4) > .memo-copy-link")).to_have_count(len(sections))
     for section in (sections[0], sections[-1]):
         heading = page.locator(f"[id='{section}']")
         heading.hover()
         heading.locator(".memo-copy-link").click()
         assert reader.clipboard() == f"{reader.base_url}/{path(PAGE, lang)}#{section}"
+    reader.assert_clean()
+
+
+# A block of each kind on PAGE, by the CSS that finds the first of them.
+BLOCKS = {"claim": ".memo-claim", "output": ".memo-output", "source": ".memo-source"}
+OPACITY = "e => getComputedStyle(e).opacity"
+# The element before `e` in the order Tab moves through (none of the site's elements sets a positive tabindex).
+FOCUS_BEFORE = """e => {
+  const all = [...document.querySelectorAll("a[href], button, input, select, textarea, [tabindex]")]
+    .filter(x => x.tabIndex >= 0 && !x.disabled && x.getClientRects().length);
+  all[all.indexOf(e) - 1].focus();
+}"""
+
+
+@pytest.mark.parametrize("kind", BLOCKS)
+@pytest.mark.parametrize("lang", PREFIX)
+def test_permalink_shows_on_hover_and_focus_and_leads_to_its_block(reader, site, lang, kind):
+    block_id = static(site, PAGE, lang).select_one(BLOCKS[kind])["id"]
+    # In the HTML itself, not added by a script: it works where JavaScript does not run.
+    assert static(site, PAGE, lang).select_one(f"[id='{block_id}'] a.memo-permalink")["href"] == f"#{block_id}"
+    page = reader.open(path(PAGE, lang))
+    block = page.locator(f"[id='{block_id}']")
+    link = block.locator("a.memo-permalink")
+    assert link.evaluate(OPACITY) == "0"
+    block.hover()
+    expect(link).to_have_css("opacity", "1")
+    page.mouse.move(0, 0)
+    expect(link).to_have_css("opacity", "0")
+    link.evaluate(FOCUS_BEFORE)
+    page.keyboard.press("Tab")  # as a keyboard user reaches it
+    assert page.evaluate("document.activeElement.getAttribute('href')") == f"#{block_id}"
+    expect(link).to_have_css("opacity", "1")
+    page.keyboard.press("Tab")  # and its copy button next
+    assert page.evaluate("document.activeElement.classList.contains('memo-copy-link')")
+    expect(block.locator(".memo-copy-link").first).to_have_css("opacity", "1")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{path(PAGE, lang)}#{block_id}")
+    expect(block).to_be_in_viewport()
+    reader.assert_clean()
+
+
+@pytest.mark.parametrize("lang", PREFIX)
+def test_copy_link_of_a_plain_build_copies_the_address_of_the_block(reader, site, lang):
+    """A build outside mike has no release folder to pin to: the link is the page's own, and says nothing more."""
+    block_id = static(site, PAGE, lang).select_one(".memo-claim")["id"]
+    page = reader.open(path(PAGE, lang))
+    block = page.locator(f"[id='{block_id}']")
+    block.hover()
+    block.locator(".memo-copy-link").first.click()
+    assert reader.clipboard() == f"{reader.base_url}/{path(PAGE, lang)}#{block_id}"
+    expect(page.locator(".md-dialog")).to_contain_text({"ko": "링크를 복사했습니다", "en": "Link copied"}[lang])
+    reader.assert_clean()
+
+
+@pytest.mark.parametrize("lang", PREFIX)
+def test_each_check_of_a_claim_leads_to_the_output_that_produced_it(reader, site, lang):
+    """A mixed verdict says in words which cases hold and which do not, each a link to its output."""
+    claim = static(site, "tensor-vs-tensor", lang).select_one("#claim-tensor-class-copies-list-numpy")
+    assert claim["data-verdict"] == "partly"
+    page = reader.open(path("tensor-vs-tensor", lang))
+    box = page.locator("#claim-tensor-class-copies-list-numpy")
+    why = box.locator(".memo-claim__why")
+    expected = {"ko": "성립하는 경우: Python 리스트, float64 NumPy 배열. 성립하지 않는 경우: float32 NumPy 배열.",
+                "en": "Holds in: a Python list, a float64 NumPy array. Does not hold in: a float32 NumPy array."}
+    assert why.inner_text() == expected[lang]
+    checks = box.locator("li a")
+    assert checks.count() == 3
+    for i in range(checks.count()):
+        target = checks.nth(i).get_attribute("href").partition("#")[2]
+        assert target.startswith("run-")
+        checks.nth(i).click()
+        page.wait_for_url(f"**#{target}")
+        expect(page.locator(f"[id='{target}']")).to_be_in_viewport()
+    why.locator("a").last.click()
+    page.wait_for_url("**#run-class-from-numpy-float32")
+    reader.assert_clean()
+
+
+# How a Korean input method (two-set layout) types a word: for each key, the text it commits and the syllable
+# it is composing after that key. Chromium receives it as an input method sends it: keydown "Process" (229),
+# the composition (CDP Input.imeSetComposition), a commit (Input.insertText), keyup.
+KOREAN = {
+    "메모리": [("KeyA", "", "ㅁ"), ("KeyP", "", "메"), ("KeyA", "", "멤"), ("KeyH", "메", "모"), ("KeyF", "", "몰"),
+              ("KeyL", "모", "리")],
+    "복사": [("KeyQ", "", "ㅂ"), ("KeyH", "", "보"), ("KeyR", "", "복"), ("KeyT", "", "볷"), ("KeyK", "복", "사")],
+}
+
+
+def type_with_input_method(page, word: str) -> None:
+    cdp = page.context.new_cdp_session(page)
+    keys = KOREAN[word]
+    for code, commit, composing in keys:
+        cdp.send("Input.dispatchKeyEvent", {"type": "rawKeyDown", "windowsVirtualKeyCode": 229, "key": "Process", "code": code})
+        if commit:
+            cdp.send("Input.insertText", {"text": commit})
+        cdp.send("Input.imeSetComposition", {"text": composing, "selectionStart": len(composing), "selectionEnd": len(composing)})
+        cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", "windowsVirtualKeyCode": 229, "key": "Process", "code": code})
+        page.wait_for_timeout(60)  # a person's pace: the search runs as the word grows
+    cdp.send("Input.insertText", {"text": keys[-1][2]})  # the last syllable committed
+    cdp.detach()
+
+
+@pytest.mark.parametrize("lang, word", [
+    ("ko", "메모리"), ("ko", "복사"), ("ko", "contiguous"), ("ko", "data_ptr"),
+    ("en", "memory"), ("en", "copy"), ("en", "contiguous"), ("en", "data_ptr"),
+])
+def test_search_counts_what_it_shows_in_the_readers_language(reader, lang, word):
+    """Each language searches its own pages (API names are on both); the count above the results is the
+    number of results shown."""
+    page = reader.open(path(PAGE, lang))
+    box = page.locator("input.md-search__input")
+    box.click()
+    if word in KOREAN:
+        type_with_input_method(page, word)
+    else:
+        page.keyboard.type(word, delay=60)
+    assert box.input_value() == word
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).to_contain_text(re.compile(r"\d"))
+    items = page.locator(".md-search-result__item")
+    expect(items.first).to_be_visible()
+    items.last.scroll_into_view_if_needed()  # Material renders long lists as they scroll into view
+    count = int(re.search(r"\d+", meta.inner_text())[0])
+    assert items.count() == count
+    links = items.locator("a").evaluate_all("as => as.map(a => new URL(a.href).pathname)")
+    in_english = [link.startswith("/en/") for link in links]
+    assert links and all(in_english) if lang == "en" else not any(in_english), links
     reader.assert_clean()
 
 
@@ -202,7 +332,13 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("where", [path(p, lang) for lang in PREFIX for p in PAGES])
+# Every page, and every page's notebook page (mkdocs-jupyter's HTML, coloured by JupyterLab's theme).
+NOTEBOOK_PAGES = [p for p in PAGES if "{{ run " in (ROOT / "docs" / f"{p}.md").read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("where", [path(p, lang) for lang in PREFIX for p in PAGES]
+                         + [f"{PREFIX[lang]}notebooks/{'' if p == 'index' else p + '/'}" for lang in PREFIX
+                            for p in NOTEBOOK_PAGES])
 def test_page_is_clean_and_accessible(reader, where):
     serious = serious_violations(reader.open(where))
     assert not serious, "\n".join(serious)

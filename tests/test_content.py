@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.utils.meta import get_data
 
-from mkdocs_memos.engine import snippet
+from mkdocs_memos.engine.running import snippet
 from scripts.docs import outdated
 from tests.conftest import ROOT, build
 

@@ -9,10 +9,11 @@ import time
 
 import pytest
 
-from mkdocs_memos.engine import render, snippet
-from mkdocs_memos.engine.cache import Cache
-from mkdocs_memos.engine.interpreter import Interpreter
-from mkdocs_memos.engine.runner import Runner
+from mkdocs_memos.engine.running import snippet
+from mkdocs_memos.engine.views import render
+from mkdocs_memos.engine.running.cache import Cache
+from mkdocs_memos.engine.running.interpreter import Interpreter
+from mkdocs_memos.engine.running.runner import Runner
 from tests.conftest import ROOT, detached_sleeper, writes_to
 
 pytestmark = pytest.mark.fast
@@ -216,7 +217,7 @@ def test_the_cache_key_covers_numpy_platform_and_every_engine_module(tmp_path):
     import platform
     from importlib.metadata import version
 
-    from mkdocs_memos.engine import cache
+    from mkdocs_memos.engine.running import cache
 
     salt = cache.Cache(tmp_path, Interpreter.current()).salt
     assert f"numpy {version('numpy')}" in salt and f"{platform.system()} {platform.machine()}" in salt
@@ -226,9 +227,9 @@ def test_the_cache_key_covers_numpy_platform_and_every_engine_module(tmp_path):
 def test_a_recorded_interpreter_keys_the_cache_as_its_own_python_would(tmp_path):
     """scripts/versions.py builds a release from the record of its environment: the same keys as a build run
     by that environment's Python, without starting it."""
-    from mkdocs_memos.engine import cache
+    from mkdocs_memos.engine.running import cache
 
-    subprocess.run([sys.executable, "-m", "mkdocs_memos.engine.interpreter", tmp_path / "record.json"], check=True)
+    subprocess.run([sys.executable, "-m", "mkdocs_memos.engine.running.interpreter", tmp_path / "record.json"], check=True)
     recorded = Interpreter.recorded(tmp_path / "record.json")
     assert recorded == Interpreter.current()
     assert cache.Cache(tmp_path, recorded).salt == cache.Cache(tmp_path, Interpreter.current()).salt
@@ -385,7 +386,7 @@ def test_without_landlock_writes_outside_the_run_directory_are_recorded(tmp_path
     run_dir.mkdir()
     code = (
         "import os, shutil, sys\n"
-        "from mkdocs_memos.engine import child\n"
+        "from mkdocs_memos.engine.running import child\n"
         "outside = []\n"
         f"sys.addaudithook(child._write_recorder({str(run_dir)!r}, outside))\n"
         f"open({str(run_dir / 'inside.txt')!r}, 'w').close()\n"
@@ -400,7 +401,7 @@ def test_without_landlock_writes_outside_the_run_directory_are_recorded(tmp_path
 
 
 def test_directive_look_alikes_are_problems_with_the_nearest_directive():
-    from mkdocs_memos.engine import directives
+    from mkdocs_memos.engine.pages import directives
 
     page = (
         "# Page\n"

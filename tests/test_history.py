@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from mkdocs_memos.engine import history, releases
+from mkdocs_memos.engine.evidence import releases
+from mkdocs_memos.engine.views import history
 
 pytestmark = pytest.mark.fast
 
@@ -41,8 +42,8 @@ def test_a_build_alone_says_where_the_comparison_is():
 
 
 def test_matrix_cells():
-    links = {(r, n): f"#{r}-{n}" for n, rs in releases.changed_in(releases.steps(MANIFESTS)).items() for r in rs}
-    html = history.matrix(MANIFESTS, releases.verdicts(MANIFESTS), {"c": "words"}, {"c": "#claim-c"},
+    links = {(r, n): f"#{r}-{n}" for n, rs in releases.changes_by_snippet(releases.steps(MANIFESTS)).items() for r in rs}
+    html = history.matrix(MANIFESTS, releases.verdict_matrix(MANIFESTS), {"c": "words"}, {"c": "#claim-c"},
                           {"a.py": "#run-a"}, {m["release"]: f"/{m['release']}/" for m in MANIFESTS}, links, "en")
     soup = BeautifulSoup(html, "html.parser")
     claims, examples = soup.select("table")
@@ -55,7 +56,7 @@ def test_matrix_cells():
 
 def test_since_and_changed_in_lines():
     assert releases.verdict_since(MANIFESTS)["c"] == ("holds", "2.0")
-    assert "since 2.0" in history.since("holds", "2.0", "1.13", "en")
-    assert "every release compared" in history.since("holds", "1.13", "1.13", "en")
-    line = history.changed_in([("2.0", "../what-changed/#changed-2-0-a")], "en")
+    assert "since 2.0" in history.since("2.0", "1.13", "en")
+    assert "every release compared" in history.since("1.13", "1.13", "en")
+    line = history.changed_line([("2.0", "../what-changed/#changed-2-0-a")], "en")
     assert line == '<p class="memo-output__changed">Output changed in <a href="../what-changed/#changed-2-0-a">2.0</a></p>'

@@ -20,19 +20,20 @@ from bs4 import BeautifulSoup
 from packaging.version import Version
 
 from mkdocs_memos import shims
-from mkdocs_memos.engine import anchors, directives, notebook, snippet
-from mkdocs_memos.engine.runner import Result
-from tests.conftest import ROOT, build
+from mkdocs_memos.engine.pages import anchors, directives
+from mkdocs_memos.engine.running import snippet
+from mkdocs_memos.engine.views import notebook
+from mkdocs_memos.engine.running.protocol import Result
+from tests.conftest import PUBLISHED, ROOT, build
 
 TORCH = Version(version("torch"))
-REPO = re.search(r"^repo_url: https://github\.com/(\S+?)/?$", (ROOT / "mkdocs.yml").read_text(), re.M)[1]
 PAGES = sorted(
     p.name.removesuffix(".md")
     for p in (ROOT / "docs").glob("*.md")
     if not p.name.endswith(".en.md") and "{{ run " in p.read_text(encoding="utf-8")
 )
 LANGS = ("ko", "en")
-DEPLOYED = "https://example.github.io/pytorch-memos/9.9/"  # where mike would put one release of the site
+DEPLOYED = "https://memos-fork.github.io/pytorch-memos/9.9/"  # where mike would put one release of the site
 
 
 def folder(lang: str) -> str:
@@ -233,7 +234,7 @@ def test_notebook_page_links_the_notebook_styles_instead_of_holding_them(site, p
 def test_colab_opens_the_notebook_of_this_release(site, page, lang):
     release = os.environ.get("MIKE_DOCS_VERSION") or f"{TORCH.major}.{TORCH.minor}"
     path, _ = downloaded(site, page, lang)
-    expected = f"https://colab.research.google.com/github/{REPO}/blob/gh-pages/{release}/{path}"
+    expected = f"https://colab.research.google.com/github/{PUBLISHED}/blob/gh-pages/{release}/{path}"
     for where in (page_path(page, lang), notebook_page_path(page, lang)):
         assert soup(site, where).select_one(".memo-notebook__colab")["href"] == expected
 

@@ -298,3 +298,30 @@ def test_serve_polls_more_often_and_still_sees_every_watched_folder(tmp_path):
         server.observer.stop()
         server.observer.join()
         server.server_close()
+
+
+def test_static_i18n_merges_every_languages_search_entries_and_material_fetches_one_address():
+    import inspect
+
+    from mkdocs_static_i18n.reconfigure import ExtendedPlugin
+
+    merge = inspect.getsource(ExtendedPlugin.reconfigure_search_index)
+    assert "search_index_entries.extend(self.search_entries)" in merge and "plugin.on_post_build" in merge
+    assets = importlib.resources.files("material") / "templates" / "assets" / "javascripts"
+    (bundle,) = [p for p in assets.iterdir() if p.name.startswith("bundle.") and p.name.endswith(".min.js")]
+    text = bundle.read_text(encoding="utf-8")
+    assert 'new URL("search/search_index.json",' in text and 'o.open("GET",`${e}`)' in text
+
+
+def test_each_language_keeps_its_own_search_index(tmp_path):
+    index = tmp_path / shims.SEARCH_INDEX
+    index.parent.mkdir()
+    kept = {}
+    for lang in ("ko", "en"):  # each language's build writes its index, then the merged one overwrites it
+        index.write_text(f'{{"docs": ["{lang}"]}}')
+        shims.search_index_kept(str(tmp_path), lang, kept)
+    index.write_text('{"docs": ["ko", "en"]}')
+    i18n = SimpleNamespace(default_language="ko")
+    shims.search_index_per_language(SimpleNamespace(site_dir=str(tmp_path), plugins={"i18n": i18n}), kept)
+    assert json.loads(index.read_text()) == {"docs": ["ko"]}
+    assert json.loads((tmp_path / "en" / shims.SEARCH_INDEX).read_text()) == {"docs": ["en"]}

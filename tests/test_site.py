@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from packaging.version import Version
 
-from mkdocs_memos.engine.interpreter import Interpreter
+from mkdocs_memos.engine.running.interpreter import Interpreter
 from tests.conftest import ROOT, build
 
 PAGES = sorted(p.name.removesuffix(".md") for p in (ROOT / "docs").glob("*.md") if not p.name.endswith(".en.md"))
@@ -52,9 +53,17 @@ def test_no_directive_is_left_unexpanded(site, page):
 
 
 def test_outputs_are_stamped_with_the_torch_that_ran_them(site):
-    stamps = {s.get_text() for s in html(site, "view-vs-reshape", "ko").select(".memo-output__stamp")}
+    """One name for the release on every box of a page (its public version); which build of it ran, once, in
+    each output's stamp."""
+    torch = Version(version("torch"))
+    assert torch.local == "cpu"  # the CPU wheel that `make` installs
     machine = f"{platform.system()} {platform.machine()}"
-    assert stamps == {f"torch {version('torch')} · Python {platform.python_version()} · {machine}"}
+    for lang, build in (("ko", "CPU 빌드"), ("en", "CPU build")):
+        page = html(site, "view-vs-reshape", lang)
+        stamps = {s.get_text() for s in page.select(".memo-output__stamp")}
+        assert stamps == {f"torch {torch.public} ({build}) · Python {platform.python_version()} · {machine}"}
+        titles = {t.get_text().rsplit(" · ", 1)[1] for t in page.select(".memo-claim .admonition-title")}
+        assert titles == {f"torch {torch.public}"}
 
 
 def test_view_vs_reshape_shows_real_outputs_and_the_correction(site):
@@ -128,6 +137,9 @@ def test_a_failing_snippet_is_reported_first_as_itself_not_as_a_page_being_read(
 BOUND = """---
 claims:
   two-ranges: "memo words"
+cases:
+  view-vs-reshape/bound-any.py: "any release"
+  view-vs-reshape/bound-old.py: "an old release"
 ---
 
 # Bound {{ #bound }}

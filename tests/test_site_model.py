@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_memos import site
-from mkdocs_memos.engine import directives
+from mkdocs_memos.engine.pages import addresses, sources
+from mkdocs_memos.engine.pages import directives
 
 pytestmark = pytest.mark.fast
 
@@ -46,18 +46,18 @@ def snippets(tmp_path):
 
 
 @pytest.fixture
-def model(snippets) -> site.Site:
-    s = site.Site()
+def model(snippets) -> sources.Sources:
+    s = sources.Sources()
     s.add("page.md", KOREAN, snippets)
     s.add("page.en.md", ENGLISH, snippets)
     return s
 
 
 def test_languages_stems_and_urls():
-    assert [site.language(s) for s in ("a.md", "a.en.md", "index.en.md")] == ["ko", "en", "en"]
-    assert [site.stem(s) for s in ("index.md", "index.en.md", "sub/a.en.md")] == ["", "", "sub/a"]
-    assert site.url("view-vs-reshape", "en") == "en/view-vs-reshape/"
-    assert site.url("", "ko") == "" and site.url("", "en") == "en/"
+    assert [addresses.language(s) for s in ("a.md", "a.en.md", "index.en.md")] == ["ko", "en", "en"]
+    assert [addresses.stem(s) for s in ("index.md", "index.en.md", "sub/a.en.md")] == ["", "", "sub/a"]
+    assert addresses.url("view-vs-reshape", "en") == "en/view-vs-reshape/"
+    assert addresses.url("", "ko") == "" and addresses.url("", "en") == "en/"
 
 
 @pytest.mark.parametrize("target, here, link", [
@@ -70,19 +70,19 @@ def test_languages_stems_and_urls():
     ("view/", "view/", "./"),
 ])
 def test_one_way_to_link_between_pages(target, here, link):
-    assert site.relative(target, here) == link
+    assert addresses.relative(target, here) == link
 
 
 def test_front_matter_is_split_as_mkdocs_reads_it():
-    meta, body, offset = site.split_front_matter(KOREAN)
+    meta, body, offset = sources.split_front_matter(KOREAN)
     assert meta["claims"]["view-shares"] == "view: 같은 메모리"
     assert body.startswith("# 보기")
     assert KOREAN.splitlines()[offset] == body.splitlines()[0]
-    assert site.split_front_matter("# no front matter\n") == ({}, "# no front matter\n", 0)
+    assert sources.split_front_matter("# no front matter\n") == ({}, "# no front matter\n", 0)
 
 
 def test_includes_name_the_file_line(model):
-    assert model.includes["page/a.py"] == [site.Include("page.md", 10), site.Include("page.en.md", 10)]
+    assert model.includes["page/a.py"] == [sources.Include("page.md", 10), sources.Include("page.en.md", 10)]
     assert str(model.includes["page/a.py"][0]) == "docs/page.md:10"
     assert KOREAN.splitlines()[9] == "{{ run page/a.py }}"
 
@@ -97,7 +97,7 @@ def test_directives_are_parsed_once_and_expanded_from_the_scan(model):
 
 
 def test_bad_directives_and_missing_snippets_are_problems_at_their_line(snippets):
-    s = site.Site()
+    s = sources.Sources()
     s.add("p.md", "# P\n\n{{ run page/missing.py }}\n\n{{ runn page/a.py }}\n\n{{ claim nowhere }}\n", snippets)
     problems = {str(where): message for where, message in s.problems.items()}
     assert "snippet 'page/missing.py' not found" in problems["docs/p.md:3"]
@@ -114,7 +114,7 @@ def test_claims_words_and_rows(model):
 
 
 def test_a_missing_translation_falls_back_to_korean(snippets):
-    s = site.Site()
+    s = sources.Sources()
     s.add("page.md", KOREAN, snippets)
     assert s.page("page", "en").src == "page.md"
     assert s.words("view-shares", "en") == "view: 같은 메모리"
@@ -125,7 +125,7 @@ def test_example_is_on_the_korean_page(model):
 
 
 def test_nav_order_flattens_sections():
-    assert site.nav_order([{"홈": "index.md"}, {"메모": ["a.md", {"b": "b.md"}]}, "c.md"]) == ["index.md", "a.md", "b.md", "c.md"]
+    assert addresses.nav_order([{"홈": "index.md"}, {"메모": ["a.md", {"b": "b.md"}]}, "c.md"]) == ["index.md", "a.md", "b.md", "c.md"]
 
 
 HTML = '<h1 id="view">V</h1><h2 id="first">F</h2><h2 id="{}">S</h2>'
@@ -133,7 +133,7 @@ HTML = '<h1 id="view">V</h1><h2 id="first">F</h2><h2 id="{}">S</h2>'
 
 @pytest.mark.parametrize("order", [("ko", "en"), ("en", "ko")])
 def test_ids_differing_between_languages_are_caught_in_either_order(model, order):
-    check = site.IdCheck()
+    check = sources.IdCheck()
     html = {"ko": HTML.format("second"), "en": HTML.format("zweite")}
     src = {"ko": "page.md", "en": "page.en.md"}
     found = [p for lang in order for p in check.problems(model.pages[src[lang]], html[lang], lang)]
@@ -142,11 +142,11 @@ def test_ids_differing_between_languages_are_caught_in_either_order(model, order
 
 
 def test_a_fallback_page_is_not_compared_with_itself(model):
-    check = site.IdCheck()
+    check = sources.IdCheck()
     assert check.problems(model.pages["page.md"], HTML.format("second"), "ko") == []
     assert check.problems(model.pages["page.md"], HTML.format("other"), "en") == []
 
 
 def test_an_id_used_twice_names_its_second_line(model):
-    problems = site.IdCheck().problems(model.pages["page.md"], '<h2 id="first"></h2><div id="first"></div>', "ko")
+    problems = sources.IdCheck().problems(model.pages["page.md"], '<h2 id="first"></h2><div id="first"></div>', "ko")
     assert problems == ["docs/page.md:8: id 'first' is used twice"]

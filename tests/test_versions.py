@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import expect
 
-from mkdocs_memos.engine import releases
+from mkdocs_memos.engine.evidence import releases
 from scripts.project import copy_project
 from tests.conftest import ENV, ROOT
 
@@ -31,7 +32,7 @@ def git(repo, *args) -> str:
 
 def deploy(repo, *only) -> None:
     done = subprocess.run(
-        [sys.executable, "scripts/versions.py", "deploy", *only],
+        [sys.executable, "-m", "scripts.versions", "deploy", *only],
         cwd=repo, env=ENV, capture_output=True, text=True, timeout=1200,
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -69,7 +70,7 @@ def test_versions_json_lists_both_releases_newest_as_latest(repo):
 def test_merging_built_sites_deploys_what_deploy_does(repo):
     """CI's path: each release built by its own job, then merged by a job that runs nothing else."""
     built = repo / "site-releases"
-    done = subprocess.run([sys.executable, "scripts/versions.py", "merge", built / "2.14", built / "2.13",
+    done = subprocess.run([sys.executable, "-m", "scripts.versions", "merge", built / "2.14", built / "2.13",
                            "--branch", "ci-pages"], cwd=repo, env=ENV, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "merged 2.13, 2.14 into ci-pages" in done.stdout  # in release order, whatever order it was given
@@ -77,7 +78,7 @@ def test_merging_built_sites_deploys_what_deploy_does(repo):
         assert git(repo, "rev-parse", f"ci-pages:{path}") == git(repo, "rev-parse", f"gh-pages:{path}"), path
     not_a_site = repo / "site-releases" / "empty"
     not_a_site.mkdir()
-    done = subprocess.run([sys.executable, "scripts/versions.py", "merge", not_a_site], cwd=repo, env=ENV,
+    done = subprocess.run([sys.executable, "-m", "scripts.versions", "merge", not_a_site], cwd=repo, env=ENV,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and f"{not_a_site}: no outputs.json" in done.stderr
 
@@ -92,7 +93,9 @@ def test_latest_is_a_copy_not_a_symlink(repo):
 def test_every_output_is_stamped_with_its_release(repo, release, torch):
     for path in (f"{release}/view-vs-reshape/index.html", f"{release}/en/view-vs-reshape/index.html"):
         stamps = {s.get_text().split(" · ")[0] for s in page(repo, path).select(".memo-output__stamp")}
-        assert stamps and all(s.split("+")[0] == f"torch {torch}" for s in stamps), stamps
+        assert stamps and all(s.split(" (")[0] == f"torch {torch}" for s in stamps), stamps
+        titles = {t.get_text().rsplit(" · ", 1)[1] for t in page(repo, path).select(".memo-claim .admonition-title")}
+        assert titles == {f"torch {torch}"}  # one name for the release, whatever ran first or came from the cache
     manifest = json.loads(git(repo, "show", f"gh-pages:{release}/outputs.json"))
     assert manifest["torch"].split("+")[0] == torch and manifest["release"] == release  # 2.13.0+cpu: a CPU build
     assert manifest["claims"]["view-shares-memory"]["value"] == "holds"  # computed by this release's run
@@ -181,6 +184,38 @@ def test_switching_release_keeps_the_page_and_the_anchor(served, browser):
     page.close()
 
 
+@pytest.mark.parametrize("lang", ["", "en/"])
+def test_copy_link_on_latest_gives_the_release_it_pins_and_opens_there(served, browser, lang):
+    """`latest` moves to the next release: the link a reviewer copies names 2.14, and opens the same block there."""
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served)
+    page = context.new_page()
+    page.goto(f"{served}/latest/{lang}view-vs-reshape/")
+    for block_id in ("claim-reshape-copies", "run-memo-reshape-example", "src-memo-reshape-example"):
+        block = page.locator(f"[id='{block_id}']")
+        block.hover()
+        block.locator(".memo-copy-link").first.click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == f"{served}/2.14/{lang}view-vs-reshape/#{block_id}"
+        notice = page.locator(".md-dialog")
+        assert "2.14" in notice.inner_text()
+    page.goto(copied)
+    assert page.url == copied
+    expect(page.locator(f"[id='{block_id}']")).to_be_in_viewport()
+    context.close()
+
+
+def test_a_claim_gives_its_verdict_on_every_release_each_a_link_to_it(served, browser):
+    page = browser.new_page()
+    page.goto(f"{served}/2.14/en/view-vs-reshape/")
+    line = page.locator("#claim-reshape-copies .memo-claim__releases")
+    assert [a.inner_text() for a in line.locator("a").all()] == ["2.13", "2.14"]
+    line.locator("a", has_text="2.13").click()
+    page.wait_for_url(f"{served}/2.13/en/view-vs-reshape/#claim-reshape-copies")
+    expect(page.locator("#claim-reshape-copies")).to_be_in_viewport()
+    page.close()
+
+
 def test_redeploying_one_release_leaves_the_other_untouched(repo):
     before = {p: git(repo, "rev-parse", f"gh-pages:{p}") for p in ("2.14", "latest", "versions.json")}
     home = repo / "docs" / "index.md"
@@ -194,7 +229,7 @@ def test_a_warning_stops_the_deploy_and_changes_nothing(repo):
     head = git(repo, "rev-parse", "gh-pages")
     home = repo / "docs" / "index.md"
     home.write_text(home.read_text() + "\n[broken](no-such-page.md)\n")
-    done = subprocess.run([sys.executable, "scripts/versions.py", "deploy", "2.13.0"],
+    done = subprocess.run([sys.executable, "-m", "scripts.versions", "deploy", "2.13.0"],
                           cwd=repo, env=ENV, capture_output=True, text=True, timeout=600)
     said = done.stdout + done.stderr
     assert done.returncode != 0
@@ -213,13 +248,19 @@ def manifest(torch, outputs=None, claims=None, **entry):
             "claims": {c: {"value": v, "checks": 1} for c, v in (claims or {}).items()}}
 
 
+def changes(older: dict, newer: dict) -> list:
+    """What changed from the release of `older` to that of `newer` (their step of the what-changed page)."""
+    (step,) = releases.steps([older, newer])
+    return step.changes
+
+
 def test_differences_skip_declared_nondeterminism():
-    assert releases.differences(manifest("2.14.1", {"p/x.py": "a"}), [manifest("2.13.0", {"p/x.py": "a"})]) == []
-    assert releases.differences(manifest("2.14.1", {"p/x.py": "1"}, nondeterministic=True),
-                                [manifest("2.13.0", {"p/x.py": "2"}, nondeterministic=True)]) == []
-    (d,) = releases.differences(manifest("2.14.1", {"p/x.py": "new\n"}), [manifest("2.13.0", {"p/x.py": "old\n"})])
+    assert changes(manifest("2.13.0", {"p/x.py": "a"}), manifest("2.14.1", {"p/x.py": "a"})) == []
+    assert changes(manifest("2.13.0", {"p/x.py": "2"}, nondeterministic=True),
+                   manifest("2.14.1", {"p/x.py": "1"}, nondeterministic=True)) == []
+    (d,) = changes(manifest("2.13.0", {"p/x.py": "old\n"}), manifest("2.14.1", {"p/x.py": "new\n"}))
     assert (d.release, d.kind, d.summary) == ("2.13", "output", "old -> new") and "-old\n+new" in d.diff
-    (d,) = releases.differences(manifest("2.14.1", {"p/x.py": "new\n"}), [manifest("1.13.1", {"p/x.py": None})])
+    (d,) = changes(manifest("1.13.1", {"p/x.py": None}), manifest("2.14.1", {"p/x.py": "new\n"}))
     assert (d.release, d.kind, d.summary) == ("1.13", "runs", "runs from 2.14 (needs torch>=2.0)")
 
 
@@ -237,7 +278,7 @@ def test_differences_skip_declared_nondeterminism():
 ])
 def test_noise_is_no_change(old, new):
     assert releases.scrub(old) == releases.scrub(new)
-    assert releases.differences(manifest("2.14.1", {"p/x.py": new}), [manifest("2.13.0", {"p/x.py": old})]) == []
+    assert changes(manifest("2.13.0", {"p/x.py": old}), manifest("2.14.1", {"p/x.py": new})) == []
 
 
 @pytest.mark.parametrize("old, new", [
@@ -293,15 +334,15 @@ def test_steps_newest_first_each_against_the_release_before():
 
 
 def test_changed_in_lists_the_releases_where_an_output_differs_from_the_one_before():
-    assert releases.changed_in(releases.steps(sixteen_like())) == {"p/x.py": ["2.0", "2.14"], "p/y.py": ["2.13"]}
+    assert releases.changes_by_snippet(releases.steps(sixteen_like())) == {"p/x.py": ["2.0", "2.14"], "p/y.py": ["2.13"]}
 
 
 def test_claim_matrix_and_since_which_release():
-    assert releases.verdicts(sixteen_like())["script"] == {
+    assert releases.verdict_matrix(sixteen_like())["script"] == {
         "1.13": "holds", "2.0": "holds", "2.13": "does-not-hold", "2.14": "does-not-hold"}
     assert releases.verdict_since(sixteen_like()) == {"grad": ("holds", "2.0"), "script": ("does-not-hold", "2.13")}
     one = [manifest("2.14.1", {}, {"grad": "holds"}), manifest("2.13.0", {}, {})]
-    assert releases.verdicts(one) == {"grad": {"2.13": None, "2.14": "holds"}}
+    assert releases.verdict_matrix(one) == {"grad": {"2.13": None, "2.14": "holds"}}
     assert releases.verdict_since(one) == {"grad": ("holds", "2.14")}
 
 

@@ -36,6 +36,12 @@ NOISE = [
 ]
 
 
+def label(torch_version: str) -> str:
+    """How every page names a torch release: its public version ("2.14.1+cu130" -> "2.14.1"). Which build of it
+    ran (CUDA, CPU) is said once, in each output's stamp (views/render.py)."""
+    return Version(torch_version).public
+
+
 def name(torch_version: str) -> str:
     """The folder a torch release is deployed under: its major.minor ("2.14.1+cpu" -> "2.14")."""
     v = Version(torch_version)
@@ -127,18 +133,6 @@ def compare(snippet: str, then: dict, then_manifest: dict, now: dict, now_manife
     return None
 
 
-def differences(current: dict, older: list[dict]) -> list[Difference]:
-    """Every snippet of `current` whose output differs in an older release, skipping declared nondeterminism."""
-    found = []
-    for n, now in current["snippets"].items():
-        for m in older:
-            then = m["snippets"].get(n)
-            d = then and compare(n, then, m, now, current)
-            if d:
-                found.append(d)
-    return found
-
-
 def by_release(manifests: list[dict]) -> list[dict]:
     """Manifests oldest first, whatever order they were read in."""
     return sorted(manifests, key=lambda m: Version(m["torch"]))
@@ -163,7 +157,7 @@ def steps(manifests: list[dict]) -> list[Step]:
     return found[::-1]
 
 
-def changed_in(stepped: list[Step]) -> dict[str, list[str]]:
+def changes_by_snippet(stepped: list[Step]) -> dict[str, list[str]]:
     """Snippet -> the releases where its output (or whether it runs) differs from the release before, oldest
     first ("output changed in 2.0, 2.14"); snippets that never changed are left out. From `steps`, which a
     build computes once: it compares every snippet of every release."""
@@ -174,7 +168,7 @@ def changed_in(stepped: list[Step]) -> dict[str, list[str]]:
     return found
 
 
-def verdicts(manifests: list[dict]) -> dict[str, dict[str, str | None]]:
+def verdict_matrix(manifests: list[dict]) -> dict[str, dict[str, str | None]]:
     """The claim x release matrix: claim -> release -> its verdict there (None: not checked there)."""
     ordered = by_release(manifests)
     claims = sorted({c for m in ordered for c in m["claims"]})
@@ -184,7 +178,7 @@ def verdicts(manifests: list[dict]) -> dict[str, dict[str, str | None]]:
 def verdict_since(manifests: list[dict]) -> dict[str, tuple[str | None, str]]:
     """Claim -> (its verdict in the newest release, the oldest release from which on it has been that)."""
     found = {}
-    for claim, row in verdicts(manifests).items():
+    for claim, row in verdict_matrix(manifests).items():
         releases = list(row)
         now = row[releases[-1]]
         since = releases[-1]
@@ -240,17 +234,6 @@ def _message(line: str) -> str:
 
 def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def changed_claims(current: dict, older: list[dict]) -> list[tuple[str, str, dict, dict]]:
-    """(claim, older release, its verdict, current verdict) for every verdict that is not the same."""
-    rows = []
-    for claim, now in current["claims"].items():
-        for m in older:
-            then = m["claims"].get(claim)
-            if then is not None and then["value"] != now["value"]:
-                rows.append((claim, m["release"], then, now))
-    return rows
 
 
 def _diff(old: str, new: str, old_name: str, new_name: str) -> str:

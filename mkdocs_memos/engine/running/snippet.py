@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,10 +53,6 @@ class Snippet:
     requires: str | None = None  # a requirement on torch, e.g. "torch>=2.1"
     checks: tuple[Check, ...] = field(default=())
     facts: tuple[Fact, ...] = field(default=())
-
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.source.encode()).hexdigest()
 
 
 def resolve(snippets_dir: Path, name: str) -> Path:

@@ -1,6 +1,6 @@
 """The releases' manifests as a reader sees them: the what-changed page (a section per release step, newest
 first), the claim x release and example x release matrix, and the line under an example or a claim saying
-since when it is what it is. Computed from the manifests (engine/releases.py), never typed; plain strings of
+since when it is what it is. Computed from the manifests (engine/evidence/releases.py), never typed; plain strings of
 Markdown and HTML, every text from a run escaped here.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from mkdocs_memos.engine.claims import FAILS, HOLDS, PARTLY, UNCHECKED
-from mkdocs_memos.engine.releases import Step
+from mkdocs_memos.engine.evidence.releases import Step, label
+from mkdocs_memos.engine.views import render
 
 LABELS = {
     "ko": {
@@ -22,6 +22,7 @@ LABELS = {
         "compared": "torch {releases}의 출력을 비교했습니다. 실행할 때마다 달라진다고 밝힌 예제(시간 측정 등)는 빠집니다.",
         "alone": "이 페이지는 릴리스마다 만든 사이트들의 출력을 서로 비교합니다. 이 빌드 곁에는 비교할 다른 릴리스가 없어, "
                  "모든 릴리스를 비교한 내용은 배포된 사이트의 이 페이지에 있습니다: {site}",
+        "alone-unpublished": "이 페이지는 릴리스마다 만든 사이트들의 출력을 서로 비교합니다. 이 빌드 곁에는 비교할 다른 릴리스가 없습니다.",
         "diff": "출력 비교",
         "example": "예제",
         "claim": "메모의 주장",
@@ -30,7 +31,6 @@ LABELS = {
         "not-run": "실행 안 됨",
         "runs": "실행됨",
         "first": "처음",
-        HOLDS: "성립", FAILS: "성립 안 함", PARTLY: "일부만", UNCHECKED: "확인 못 함", None: "—",
     },
     "en": {
         "changed-in": "Output changed in",
@@ -41,6 +41,8 @@ LABELS = {
         "compared": "Outputs of torch {releases} compared. Examples declared to vary from run to run (timings) are left out.",
         "alone": "This page compares the outputs of the sites built for each release. This build has no other release "
                  "beside it to compare with; the comparison of every release is on this page of the deployed site: {site}",
+        "alone-unpublished": "This page compares the outputs of the sites built for each release. This build has no other "
+                             "release beside it to compare with.",
         "diff": "the outputs compared",
         "example": "Example",
         "claim": "The memo's claim",
@@ -49,7 +51,6 @@ LABELS = {
         "not-run": "does not run",
         "runs": "runs",
         "first": "first",
-        HOLDS: "holds", FAILS: "does not hold", PARTLY: "partly", UNCHECKED: "not checked", None: "—",
     },
 }
 
@@ -63,7 +64,7 @@ def step_anchor(release: str) -> str:
     return f"step-{release.replace('.', '-')}"
 
 
-def changed_in(releases: list[tuple[str, str]], lang: str) -> str:
+def changed_line(releases: list[tuple[str, str]], lang: str) -> str:
     """The line under an example: the releases where its output changed, each a link to its diff."""
     if not releases:
         return ""
@@ -71,7 +72,7 @@ def changed_in(releases: list[tuple[str, str]], lang: str) -> str:
     return f'<p class="memo-output__changed">{escape(LABELS[lang]["changed-in"])} {links}</p>'
 
 
-def since(value: str, release: str, first: str, lang: str) -> str:
+def since(release: str, first: str, lang: str) -> str:
     """The line under a claim: since which release its verdict is what it is."""
     t = LABELS[lang]
     text = t["since-first" if release == first else "since"].format(release=release)
@@ -83,8 +84,8 @@ def changes(steps: list[Step], examples: dict[str, str], site_url: str, lang: st
     line a reader can scan and its diff. `examples`: snippet -> link to its example on this release's pages."""
     t = LABELS[lang]
     if not steps:
-        return t["alone"].format(site=site_url)
-    compared = [steps[-1].older["torch"]] + [s.newer["torch"] for s in reversed(steps)]
+        return t["alone"].format(site=site_url) if site_url else t["alone-unpublished"]
+    compared = [label(m["torch"]) for m in [steps[-1].older] + [s.newer for s in reversed(steps)]]
     parts = [t["compared"].format(releases=", ".join(compared))]
     for step in steps:
         old, new = step.older["release"], step.newer["release"]
@@ -114,7 +115,8 @@ def matrix(manifests: list[dict], verdicts: dict, words: dict[str, str], claim_l
     head = "".join(f'<th><a href="{escape(release_links[r])}">{escape(r)}</a></th>' for r in releases)
     rows = "".join(
         f'<tr><td><a href="{escape(claim_links[c])}">«{escape(words[c])}»</a></td>'
-        + "".join(f'<td data-verdict="{v or "none"}">{escape(t[v])}</td>' for v in (verdicts.get(c) or {}).values())
+        + "".join(f'<td data-verdict="{v or "none"}">{escape(render.LABELS[lang][v] if v else "—")}</td>'
+                  for v in (verdicts.get(c) or {}).values())
         + "</tr>"
         for c in words
     )

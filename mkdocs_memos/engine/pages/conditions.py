@@ -8,7 +8,7 @@ A condition is one or more terms joined by `and`, each optionally preceded by `n
                                       true or false
 
 A fact is a value the run of a snippet recorded. When that snippet did not run on the release being built, the
-condition has no answer there: the page says so instead of choosing a branch (see the plugin).
+condition has no answer there: the page says so instead of choosing a branch (engine/build.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from mkdocs_memos.engine.directives import Directive
+from mkdocs_memos.engine.pages.directives import Directive
 
 TERM = re.compile(
     r"^(?P<not>not\s+)?(?:torch\s*(?P<spec>[<>=!~].*)"
@@ -66,7 +66,7 @@ def parse(text: str) -> Condition:
     for part in re.split(r"\s+and\s+", text.strip()):
         m = TERM.match(part.strip())
         if not m:
-            raise ValueError(f"cannot read '{part}' in condition '{text}' (see engine/conditions.py)")
+            raise ValueError(f"cannot read '{part}' in condition '{text}' (see engine/pages/conditions.py)")
         negate = bool(m["not"])
         if m["spec"]:
             try:

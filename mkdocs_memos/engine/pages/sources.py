@@ -1,70 +1,29 @@
-"""The site as the plugin sees it, with no MkDocs in it: its pages, what each includes, the claims they make,
-where each page lives in a release's folder, and the checks that keep links pasted into reviews working.
+"""The site's sources as read from docs/ and snippets/: its pages, what each includes, the claims they make, the
+problems of their directives, and the checks that keep links pasted into reviews working.
 
-Everything here is plain data read from docs/ and snippets/, so that tests drive it on small inputs in
-milliseconds; mkdocs_memos.plugin hands it MkDocs' events.
+Everything here is plain data, so that tests drive it on small inputs in milliseconds.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from mkdocs_memos.engine import anchors, conditions, directives, snippet
-from mkdocs_memos.engine.conditions import Block, Condition
-from mkdocs_memos.engine.directives import Directive
-from mkdocs_memos.engine.render import anchor
-from mkdocs_memos.engine.snippet import Snippet
+from mkdocs_memos.engine.pages import anchors, conditions, directives
+from mkdocs_memos.engine.pages.addresses import DEFAULT_LANGUAGE, language, relative, stem, url
+from mkdocs_memos.engine.pages.conditions import Block, Condition
+from mkdocs_memos.engine.pages.directives import Directive
+from mkdocs_memos.engine.running import snippet
+from mkdocs_memos.engine.running.snippet import Snippet
 
-DEFAULT_LANGUAGE = "ko"
-# The page holding `{{ changes }}`, linked from every example whose output changed at some release.
-CHANGES_PAGE = "what-changed"
 # Front matter exactly as MkDocs reads it (mkdocs.utils.meta), so that line numbers agree with its pages.
 FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.S)
-# libyaml's parser where PyYAML has it: a tenth of the pure-Python parser's time, at every build and rebuild.
+# libyaml's parser where PyYAML has it: far faster than the pure-Python one, at every build and rebuild.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 TITLE = re.compile(r"^# (.+?)\s*(\{.*\})?\s*$", re.M)
-
-
-def language(src: str) -> str:
-    """`page.en.md` is English, `page.md` Korean (static-i18n's suffix layout)."""
-    return "en" if src.endswith(".en.md") else DEFAULT_LANGUAGE
-
-
-def stem(src: str) -> str:
-    """What a page is called in every language and release: `view-vs-reshape`, or "" for the home page."""
-    name = src.removesuffix(".md").removesuffix(".en")
-    return "" if name == "index" else name
-
-
-def url(page_stem: str, lang: str) -> str:
-    """Where a page lives in a release's folder, as MkDocs writes page.url: `en/view-vs-reshape/`, `` (home)."""
-    folder = "" if lang == DEFAULT_LANGUAGE else f"{lang}/"
-    return folder + (f"{page_stem}/" if page_stem else "")
-
-
-def relative(target: str, here: str) -> str:
-    """The link from the page at `here` (a page.url) to `target` (a path from the release's folder, with an
-    optional #fragment; `../2.13/...` reaches another release). The one way links between pages are made:
-    relative, so that they keep working in every release's folder and under any server path."""
-    path, hash_mark, fragment = target.partition("#")
-    link = posixpath.relpath(path or ".", here or ".")
-    if path.endswith("/") or not path:
-        link = "./" if link == "." else link + "/"
-    return link + hash_mark + fragment
-
-
-def nav_order(nav) -> list[str]:
-    """The pages of mkdocs.yml's `nav:`, in order."""
-    if isinstance(nav, str):
-        return [nav]
-    if isinstance(nav, dict):
-        return [f for v in nav.values() for f in nav_order(v)]
-    return [f for item in nav or [] for f in nav_order(item)]
 
 
 def split_front_matter(text: str) -> tuple[dict, str, int]:
@@ -91,7 +50,9 @@ class Include:
 
 
 @dataclass
-class Page:
+class PageSource:
+    """A page of docs/ as written: one language of one page."""
+
     src: str
     text: str  # the whole file
     meta: dict
@@ -110,6 +71,11 @@ class Page:
         return stem(self.src)
 
     @property
+    def runs(self) -> list[str]:
+        """The snippets it includes, in page order."""
+        return [d.arg for d in self.directives if d.kind == "run"]
+
+    @property
     def title(self) -> str:
         m = TITLE.search(self.body)
         return m[1] if m else ""
@@ -119,31 +85,44 @@ class Page:
         """claim id -> the memo's words, in this page's language."""
         return {k: str(v) for k, v in (self.meta.get("claims") or {}).items()}
 
+    @property
+    def cases(self) -> dict[str, str]:
+        """snippet name -> the case its checks test, in this page's words (front matter `cases:`): what a claim
+        judged on several examples says holds and does not."""
+        return {k: str(v) for k, v in (self.meta.get("cases") or {}).items()}
+
     def at(self, d: Directive) -> Include:
         return Include(self.src, d.line + self.offset)
 
 
 @dataclass
-class Site:
-    pages: dict[str, Page] = field(default_factory=dict)  # by src
+class Sources:
+    pages: dict[str, PageSource] = field(default_factory=dict)  # by src
     snippets: dict[str, Snippet] = field(default_factory=dict)  # by name, e.g. "matmul/bmm.py"
     includes: dict[str, list[Include]] = field(default_factory=dict)  # snippet name -> where pages include it
     problems: dict[Include, str] = field(default_factory=dict)  # bad directives, shown or raised where they are
+    docs: Path = Path("docs")  # where the pages were read
+    _claims_shown: list = field(default_factory=list)  # (page, its {{ claim }} directive)
 
     @classmethod
-    def scan(cls, docs: Path, snippets_dir: Path) -> Site:
-        site = cls()
+    def scan(cls, docs: Path, snippets_dir: Path) -> Sources:
+        sources = cls(docs=docs)
         for path in sorted(docs.rglob("*.md")):
             src = path.relative_to(docs).as_posix()
-            site.add(src, path.read_text(encoding="utf-8"), snippets_dir)
-        site.check_facts()
-        return site
+            sources.add(src, path.read_text(encoding="utf-8"), snippets_dir)
+        sources.check_facts()
+        sources.check_cases()
+        return sources
 
-    def add(self, src: str, text: str, snippets_dir: Path) -> Page:
+    def add(self, src: str, text: str, snippets_dir: Path) -> PageSource:
         meta, body, offset = split_front_matter(text)
-        page = Page(src, text, meta, body, offset, list(directives.find(body)))
+        page = PageSource(src, text, meta, body, offset, list(directives.find(body)))
         self.pages[src] = page
         page.blocks, bad = conditions.blocks(page.directives, body)
+        strangers = [name for name in page.cases if name not in page.runs]
+        if strangers:
+            where = Include(src, 1)
+            self.problems[where] = f"{where}: 'cases:' names snippets this page does not run: {', '.join(strangers)}"
         for line, message in directives.problems(body) + bad:
             self.problems[Include(src, line + offset)] = f"{Include(src, line + offset)}: {message}"
         for d in page.directives:
@@ -155,6 +134,8 @@ class Site:
                     self.includes.setdefault(d.arg, []).append(where)
                 elif d.kind == "claim" and d.arg not in page.claims:
                     raise ValueError(f"claim '{d.arg}' is not in this page's front matter 'claims:'")
+                elif d.kind == "claim":
+                    self._claims_shown.append((page, d))
                 elif d.kind == "assert":
                     page.asserts.append((d, conditions.parse(d.arg)))
             except snippet.SnippetError as e:
@@ -163,9 +144,21 @@ class Site:
                 self.problems[where] = f"{where}: {e}"
         return page
 
-    def facts(self) -> dict[str, str]:
-        """Every fact a snippet records -> the snippet's name."""
-        return {f.name: name for name, s in self.snippets.items() for f in s.facts}
+    def check_cases(self) -> None:
+        """Once every page is scanned: a claim judged on the checks of several examples says, where it is shown,
+        in the page's words, which case each example is (`cases:`), so that a mixed verdict can name them."""
+        for page, d in self._claims_shown:
+            judged = sorted(n for n, s in self.snippets.items() if any(c.claim == d.arg for c in s.checks))
+            unnamed = [n for n in judged if n not in page.cases] if len(judged) > 1 else []
+            if unnamed:
+                where = page.at(d)
+                self.problems[where] = (f"{where}: claim '{d.arg}' is judged on {len(judged)} examples; name the case "
+                                        f"each one is in the front matter's 'cases:' (missing: {', '.join(unnamed)})")
+
+    def case(self, name: str, lang: str) -> str | None:
+        """The words the page showing snippet `name` in `lang` gives its case, if it names one."""
+        return next((self.pages[i.page].cases.get(name) for i in self.includes.get(name, []) if language(i.page) == lang),
+                    None)
 
     def check_facts(self) -> None:
         """Once every page is scanned: a condition naming a fact no snippet records, or a fact recorded by two
@@ -184,7 +177,7 @@ class Site:
                     elif len(owners[fact]) > 1:
                         self.problems[where] = f"{where}: the fact '{fact}' is recorded by {' and '.join(owners[fact])}"
 
-    def page(self, page_stem: str, lang: str) -> Page | None:
+    def page(self, page_stem: str, lang: str) -> PageSource | None:
         """The page in `lang`, or the Korean page that static-i18n shows in its place."""
         suffix = "" if lang == DEFAULT_LANGUAGE else f".{lang}"
         name = page_stem or "index"
@@ -209,11 +202,14 @@ class Site:
         """Every claim of the site -> the Korean page that makes it."""
         return {c: p.src for p in self.pages.values() if p.lang == DEFAULT_LANGUAGE for c in p.claims}
 
-    def example(self, name: str) -> tuple[str, str]:
-        """The Korean page (its url in a release's folder) and the anchor where a snippet's output is shown."""
+    def home(self, name: str) -> str:
+        """The page that shows a snippet's example: the first Korean page including it (src in docs/)."""
         srcs = [i.page for i in self.includes[name]]
-        src = next((s for s in srcs if language(s) == DEFAULT_LANGUAGE), srcs[0])
-        return url(stem(src), DEFAULT_LANGUAGE), anchor(self.snippets[name])
+        return next((s for s in srcs if language(s) == DEFAULT_LANGUAGE), srcs[0])
+
+    def example(self, name: str, lang: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
+        """The page of a snippet's example (its url in `lang`, in a release's folder) and the anchor of its output."""
+        return url(stem(self.home(name)), lang), anchors.output_id(name)
 
     def failure(self, name: str, where: str, message: str) -> str:
         """A failed snippet as a build error: its file and line, and every page line that includes it."""
@@ -230,27 +226,33 @@ class Site:
 
 class IdCheck:
     """Links pasted into a review land on `page/#id` in any language: a page must not hold one id twice, and
-    a translation must hold the same section ids as its Korean page. Pages may come in any order."""
+    a translation must hold the same public ids (sections, claims, outputs, sources) as its Korean page. Pages
+    may come in any order."""
 
     def __init__(self):
-        self.seen: dict[str, dict[str, tuple[Page, list[str]]]] = {}  # stem -> lang -> (page, its ids)
+        self.seen: dict[str, dict[str, tuple[PageSource, list[str]]]] = {}  # stem -> lang -> (page, its ids)
 
-    def problems(self, page: Page, html: str, lang: str) -> list[str]:
+    def problems(self, page: PageSource, html: str, lang: str) -> list[str]:
         """`lang`: the language being built; a page shown in place of a missing translation is not paired."""
         found = [f"{_where(page, i, 2)}: id '{i}' is used twice" for i in anchors.duplicates(html)]
         if page.lang != lang:
             return found
         pair = self.seen.setdefault(page.stem, {})
-        pair[page.lang] = (page, anchors.section_ids(html))
+        pair[page.lang] = (page, anchors.public_ids(html))
         if len(pair) == 2:
             (ko, ko_ids), (en, en_ids) = pair[DEFAULT_LANGUAGE], pair["en"]
-            found += [f"{_where(en, i)}: heading id '{i}' is not on the Korean page docs/{ko.src}"
+            found += [f"{_where(en, i)}: {_kind(i)} id '{i}' is not on the Korean page docs/{ko.src}"
                       for i in en_ids if i not in ko_ids]
-            found += [f"{_where(ko, i)}: heading id '{i}' is missing from docs/{en.src}"
+            found += [f"{_where(ko, i)}: {_kind(i)} id '{i}' is missing from docs/{en.src}"
                       for i in ko_ids if i not in en_ids]
         return found
 
 
-def _where(page: Page, anchor_id: str, occurrence: int = 1) -> str:
+def _kind(anchor_id: str) -> str:
+    prefixes = dict(zip(anchors.BLOCK_PREFIXES, ("claim", "output", "source")))
+    return next((kind for prefix, kind in prefixes.items() if anchor_id.startswith(prefix)), "heading")
+
+
+def _where(page: PageSource, anchor_id: str, occurrence: int = 1) -> str:
     line = anchors.line_of(page.text, anchor_id, occurrence) or anchors.line_of(page.text, anchor_id)
     return f"docs/{page.src}:{line}" if line else f"docs/{page.src}"

@@ -36,7 +36,7 @@ class Verdict:
         return FAILS if values == {False} else PARTLY
 
 
-def verdicts(snippets, results) -> dict[str, Verdict]:
+def judge(snippets, results) -> dict[str, Verdict]:
     """`snippets` and `results` by snippet name; a claim's evidence is every check that names it."""
     out: dict[str, Verdict] = {}
     for name, snippet in sorted(snippets.items()):

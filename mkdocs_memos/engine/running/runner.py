@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -18,29 +19,13 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-from mkdocs_memos.engine.cache import Cache
-from mkdocs_memos.engine.child import environment
-from mkdocs_memos.engine.interpreter import Interpreter
-from mkdocs_memos.engine.snippet import Snippet
+from mkdocs_memos.engine.running.cache import Cache
+from mkdocs_memos.engine.running.child import environment
+from mkdocs_memos.engine.running.interpreter import Interpreter
+from mkdocs_memos.engine.running.protocol import OK, SKIPPED, Answer, Job, Result, read_hello
+from mkdocs_memos.engine.running.snippet import Snippet
 
-ROOT = Path(__file__).resolve().parents[2]  # where mkdocs_memos is imported from
-
-
-@dataclass
-class Result:
-    status: str  # "ok", "error" (the snippet failed) or "skipped" (needs another torch release)
-    output: str = ""
-    message: str = ""
-    line: int | None = None
-    output_bytes: int = 0
-    seconds: float = 0.0
-    checks: list = field(default_factory=list)
-    facts: list = field(default_factory=list)  # {"name", "expr", "line", "value"} of each `# memo: fact`
-    # [stream, length] of each part of `output`: "stdout", "stderr", or "error" (the traceback), in order.
-    streams: list = field(default_factory=list)
-    exception: dict | None = None  # the raised exception's ename and evalue, as a Jupyter kernel names them
-    stamp: dict = field(default_factory=dict)
-    cached: bool = False
+ROOT = Path(__file__).resolve().parents[3]  # where mkdocs_memos is imported from
 
 
 @dataclass
@@ -63,7 +48,7 @@ class InterpreterMissing(Exception):
 
 
 class Server:
-    """A running `python -m mkdocs_memos.engine.server`. Starting one returns at once: it says hello (after importing torch)
+    """A running `python -m mkdocs_memos.engine.running.server`. Starting one returns at once: it says hello (after importing torch)
     while the caller goes on, and `stamp` waits for that hello."""
 
     def __init__(self, jobs: int, interpreter: Interpreter):
@@ -72,7 +57,7 @@ class Server:
         tmp = tempfile.gettempdir()
         env = dict(environment(tmp, tmp, interpreter.executable), PYTHONPATH=str(ROOT), TMPDIR=tmp)
         self.process = subprocess.Popen(
-            [interpreter.executable, "-m", "mkdocs_memos.engine.server", "--jobs", str(jobs)],
+            [interpreter.executable, "-m", "mkdocs_memos.engine.running.server", "--jobs", str(jobs)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=tmp, env=env, text=True, bufsize=1,
         )
         self._stamp: dict | None = None
@@ -81,28 +66,29 @@ class Server:
     @property
     def stamp(self) -> dict:
         if self._stamp is None:
-            self._stamp = self._read()["hello"]
+            self._stamp = read_hello(self._read())
         return self._stamp
 
-    def _read(self) -> dict:
+    def _read(self) -> str:
         line = self.process.stdout.readline()
         if not line:
             code = self.process.wait()
             raise RuntimeError(f"the snippet server stopped (exit status {code}); its error is printed above")
-        return json.loads(line)
+        return line
 
-    def run(self, jobs: list[dict], done) -> None:
-        """Calls `done(i, answer)` for each job as soon as its answer arrives. The jobs are written by a thread
+    def run(self, jobs: list[Job], done) -> None:
+        """Calls `done(job id, result)` for each job as soon as its answer arrives. The jobs are written by a thread
         of their own: the server answers while it reads them, and a batch larger than the pipe would
         otherwise block both sides."""
         with self._lock:
             stamp = self.stamp
-            lines = "".join(json.dumps({**job, "id": i}) + "\n" for i, job in enumerate(jobs))
+            lines = "".join(job.line() for job in jobs)
             writer = threading.Thread(target=self._write, args=(lines,), daemon=True)
             writer.start()
             for _ in jobs:
-                answer = self._read()
-                done(answer.pop("id"), answer | {"stamp": stamp})
+                answer = Answer.read(json.loads(self._read()))
+                answer.result.stamp = stamp
+                done(answer.id, answer.result)
             writer.join()
 
     def _write(self, lines: str) -> None:
@@ -126,7 +112,7 @@ class Batch:
                 f" and {len(self.todo) - 3} more" if len(self.todo) > 3 else "")
             raise InterpreterMissing(
                 f"{names} must run on torch {runner.torch}, and the Python recorded to run snippets there is "
-                f"missing: {runner.interpreter.executable} (`python scripts/versions.py venvs {runner.torch}` makes it)")
+                f"missing: {runner.interpreter.executable} (`python -m scripts.versions venvs {runner.torch}` makes it)")
         cached = sum(r.cached for r in self.results.values())
         self.summary = Summary(total=len(self.results) + len(self.todo), cached=cached)
         self._error: BaseException | None = None
@@ -138,17 +124,17 @@ class Batch:
 
     def _run(self) -> None:
         try:
-            self.server.run([_job(s) for s in self.todo], self._done)
+            self.server.run([Job.of(i, s) for i, s in enumerate(self.todo)], self._done)
             self.summary.ran = len(self.todo)
             self.summary.seconds = time.monotonic() - self.start
             self.summary.slowest = sorted(((self.results[s.name].seconds, s.name) for s in self.todo), reverse=True)[:3]
         except BaseException as e:  # noqa: BLE001 - raised again in the caller's thread by wait()
             self._error = e
 
-    def _done(self, i: int, answer: dict) -> None:
+    def _done(self, i: int, result: Result) -> None:
         """One result in: cached at once, so that an interrupted build keeps every result it got."""
-        s, result = self.todo[i], Result(**answer)
-        if result.status == "ok":
+        s = self.todo[i]
+        if result.status == OK:
             self.runner.cache.put(s, {k: v for k, v in asdict(result).items() if k != "cached"})
         self.results[s.name] = result
         self.runner.progress(sum(t.name in self.results for t in self.todo), len(self.todo))
@@ -190,7 +176,7 @@ class Runner:
         for s in {s.name: s for s in snippets}.values():
             if s.requires and not Requirement(s.requires).specifier.contains(self.torch, prereleases=True):
                 message = f"needs {s.requires}; this site uses torch {self.torch}"
-                known[s.name] = Result(status="skipped", message=message, stamp={"torch": self.torch})
+                known[s.name] = Result(status=SKIPPED, message=message, stamp={"torch": self.torch})
             elif (result := _cached(self.cache, s)) is not None:
                 known[s.name] = result
             else:
@@ -209,6 +195,12 @@ class Runner:
         return self.start(snippets).wait()
 
 
+def terminal_progress(done: int, total: int) -> None:
+    """How many snippets ran so far, on one line of the terminal (not in a log that is not one)."""
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r  memos: {done}/{total} snippets ran" + ("\n" if done == total else ""))
+
+
 def _cached(cache: Cache, s: Snippet) -> Result | None:
     entry = cache.get(s)
     try:
@@ -216,15 +208,3 @@ def _cached(cache: Cache, s: Snippet) -> Result | None:
     except TypeError:  # written by an engine whose results had another shape
         return None
 
-
-def _job(s: Snippet) -> dict:
-    return {
-        "display_path": s.display_path,
-        "source": s.source,
-        "raises": s.raises,
-        "timeout": s.timeout,
-        "threads": s.threads,
-        "memory": s.memory,
-        "checks": [{"claim": c.claim, "expr": c.expr, "line": c.line} for c in s.checks],
-        "facts": [{"name": f.name, "expr": f.expr, "line": f.line} for f in s.facts],
-    }

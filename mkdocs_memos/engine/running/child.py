@@ -18,7 +18,6 @@ import builtins
 import ctypes
 import faulthandler
 import io
-import json
 import linecache
 import os
 import random
@@ -30,6 +29,8 @@ import traceback
 import types
 import warnings
 
+from mkdocs_memos.engine.running.protocol import ERROR, OK, Job, Outcome
+
 # The largest output file a snippet may write; past it a write fails (Python ignores SIGXFSZ), and the server
 # reports the limit.
 OUTPUT_LIMIT = 256 * 1024 * 1024
@@ -39,7 +40,7 @@ PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
 
-def run(job: dict, tmp: str, marker: bytes) -> None:
+def run(job: Job, tmp: str, marker: bytes) -> None:
     """Run `job` in the run directory `tmp` (see server._start for its layout). `marker`: random bytes that
     start each frame (see `Framed`), which no output can contain by chance."""
     status = ENGINE_FAILED
@@ -47,10 +48,10 @@ def run(job: dict, tmp: str, marker: bytes) -> None:
         result_fd = os.open(os.path.join(tmp, "result.json"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         _redirect(os.path.join(tmp, "output"), marker)
         try:
-            result = _run(job, tmp, marker)
+            outcome = _run(job, tmp, marker)
         except BaseException:  # noqa: BLE001 - the snippet's own exceptions are caught in _run: this is ours
-            result = {"status": "error", "engine": traceback.format_exc(), "message": "", "line": None}
-        os.write(result_fd, json.dumps(result).encode())
+            outcome = Outcome(ERROR, engine=traceback.format_exc())
+        os.write(result_fd, outcome.json().encode())
         status = 0
     except BaseException:  # noqa: BLE001 - no result could be written: the traceback goes to the output
         os.write(2, traceback.format_exc().encode(errors="backslashreplace"))
@@ -59,17 +60,17 @@ def run(job: dict, tmp: str, marker: bytes) -> None:
         os._exit(status)
 
 
-def _run(job: dict, tmp: str, marker: bytes) -> dict:
+def _run(job: Job, tmp: str, marker: bytes) -> Outcome:
     # A crash (SIGSEGV, SIGABRT) or the server's SIGUSR1 at the timeout prints the Python stack into the
     # output, so that the error can name the snippet's line the child was on.
     faulthandler.enable(file=sys.stderr, all_threads=False)
     faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=False)
     workdir, outside = confine(os.path.join(tmp, "run"))
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
-    _deterministic(job["threads"])
+    _deterministic(job.threads)
 
-    name = job["display_path"]
-    source = job["source"]
+    name = job.display_path
+    source = job.source
     linecache.cache[name] = (len(source), None, source.splitlines(True), name)
     module = types.ModuleType("__main__")
     module.__file__ = name
@@ -89,7 +90,7 @@ def _run(job: dict, tmp: str, marker: bytes) -> dict:
     except BaseException as e:  # noqa: BLE001 - the snippet's own exception is the output
         raised = e
 
-    expected = job["raises"]
+    expected = job.raises
     if raised is not None:
         _write(Framed(2, marker, "error"), _trimmed_traceback(raised, name).encode("utf-8", "backslashreplace"))
         if not (expected and _is_a(raised, expected)):
@@ -99,7 +100,7 @@ def _run(job: dict, tmp: str, marker: bytes) -> dict:
         return _error(f"was declared to raise {expected} (# memo: raises), but raised nothing", None)
 
     evaluated = {"checks": [], "facts": []}
-    for kind, items in (("checks", job["checks"]), ("facts", job["facts"])):
+    for kind, items in (("checks", job.checks), ("facts", job.facts)):
         for item in items:
             try:
                 value = eval(item["expr"], dict(module.__dict__, raised=raised))  # noqa: S307 - our own snippets
@@ -113,7 +114,7 @@ def _run(job: dict, tmp: str, marker: bytes) -> dict:
         return _error(f"changed {outside[0]}, outside its run directory (no Landlock here to prevent it)", None)
     # As a Jupyter kernel names an exception in its `error` output.
     exception = {"ename": type(raised).__name__, "evalue": str(raised)} if raised is not None else None
-    return {"status": "ok", **evaluated, "exception": exception}
+    return Outcome(OK, **evaluated, exception=exception)
 
 
 def confine(run_dir: str) -> tuple[str, list[str]]:
@@ -274,8 +275,8 @@ def _is_a(exc: BaseException, expected: str) -> bool:
     return any(expected in (c.__name__, f"{c.__module__}.{c.__qualname__}") for c in type(exc).__mro__)
 
 
-def _error(message: str, line: int | None) -> dict:
-    return {"status": "error", "message": message, "line": line, "checks": [], "facts": []}
+def _error(message: str, line: int | None) -> Outcome:
+    return Outcome(ERROR, message, line)
 
 
 def _write(stream, text) -> None:

@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from mkdocs_memos.engine import anchors
+from mkdocs_memos.engine.pages import anchors
 
 LINK_ATTRS = {("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src")}
 # The page mkdocs-redirects writes for an old address: `<meta http-equiv="refresh" content="0; url=new/">`.
@@ -23,7 +23,9 @@ BASE = "http://site/"  # any absolute URL: urljoin needs one to resolve relative
 
 
 @dataclass
-class Page:
+class BuiltPage:
+    """What a built HTML page offers and asks for: its links, its ids, where it redirects to."""
+
     links: list[str] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     refresh: str | None = None
@@ -32,7 +34,7 @@ class Page:
 class _Parser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.page = Page()
+        self.page = BuiltPage()
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -46,7 +48,7 @@ class _Parser(HTMLParser):
             self.page.refresh = m["url"].strip() if m else None
 
 
-def parse(path: Path) -> Page:
+def parse(path: Path) -> BuiltPage:
     parser = _Parser()
     parser.feed(path.read_text(encoding="utf-8"))
     parser.close()
@@ -61,7 +63,7 @@ class Report:
     external: set[str] = field(default_factory=set)
 
 
-class Site:
+class BuiltSite:
     def __init__(self, root: Path):
         self.root = root
         self.pages = {p.relative_to(root).as_posix(): parse(p) for p in sorted(root.rglob("*.html"))}
@@ -87,7 +89,7 @@ class Site:
 
 
 def check(root: Path, site_url: str = "") -> Report:
-    site = Site(root)
+    site = BuiltSite(root)
     prefix = urlsplit(site_url).path or "/"
     report = Report(pages=len(site.pages))
     for page, parsed in site.pages.items():
@@ -121,7 +123,8 @@ COMPANIONS = re.compile(r"^/(en/)?notebooks/")
 
 
 def public(root: Path) -> list[str]:
-    """The addresses a reader may have kept: each page's URL and each of its sections, `/page/#id`."""
+    """The addresses a reader may have kept: each page's URL, and each of its sections, claims, outputs and
+    sources, `/page/#id`."""
     found = []
     for path in sorted(root.rglob("index.html")):
         url = "/" + path.parent.relative_to(root).as_posix().removeprefix(".").strip("/")
@@ -129,13 +132,13 @@ def public(root: Path) -> list[str]:
         if COMPANIONS.match(url):
             continue
         found.append(url)
-        found += [f"{url}#{i}" for i in anchors.section_ids(path.read_text(encoding="utf-8"))]
+        found += [f"{url}#{i}" for i in anchors.public_ids(path.read_text(encoding="utf-8"))]
     return found
 
 
 def missing(recorded: list[str], root: Path) -> list[str]:
     """Recorded addresses the site no longer answers, even through a redirect page or an alias id."""
-    site = Site(root)
+    site = BuiltSite(root)
     lost = []
     for address in recorded:
         path, _, fragment = address.partition("#")

@@ -14,11 +14,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from mkdocs_memos.engine.interpreter import Interpreter
-from mkdocs_memos.engine.snippet import Snippet
+from mkdocs_memos.engine.running.interpreter import Interpreter
+from mkdocs_memos.engine.running.snippet import Snippet
 
 # The code whose changes can change an output or an entry's shape: editing it invalidates every entry.
-ENGINE_FILES = ("cache.py", "child.py", "runner.py", "server.py", "snippet.py")
+ENGINE_FILES = ("cache.py", "child.py", "protocol.py", "runner.py", "server.py", "snippet.py")
 
 
 def engine_version() -> str:

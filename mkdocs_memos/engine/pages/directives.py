@@ -6,7 +6,7 @@
     {{ changes }}                what changed at each step between the deployed releases (the what-changed page)
     {{ matrix }}                 every claim's verdict and every example's output, release by release
     {{ if <condition> }}         the lines up to `{{ else }}` or `{{ end }}` are shown only when the condition
-    {{ else }}                   holds on the release being built (engine/conditions.py), the lines after
+    {{ else }}                   holds on the release being built (engine/pages/conditions.py), the lines after
     {{ end }}                    `{{ else }}` only when it does not
     {{ assert <condition> }}     the build of a release on which the condition does not hold fails here
 

@@ -49,5 +49,5 @@ class Interpreter:
         return not Path(self.executable).exists()
 
 
-if __name__ == "__main__":  # `python -m mkdocs_memos.engine.interpreter PATH`, in the environment to record
+if __name__ == "__main__":  # `python -m mkdocs_memos.engine.running.interpreter PATH`, in the environment to record
     Interpreter.current().record(Path(sys.argv[1]))

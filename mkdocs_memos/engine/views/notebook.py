@@ -3,7 +3,7 @@ page, with the outputs of the run that made the page. Nothing runs here: the res
 
 The first cell installs the torch release that ran the snippets, and a setup cell makes every later cell
 start as each snippet started in the engine (seeded, one torch thread, default print options, every
-warning shown as `python -W default` shows it: see engine/child.py), so that
+warning shown as `python -W default` shows it: see engine/running/child.py), so that
 running the notebook (in Colab, say) prints what the page shows.
 
 It is stored as a kernel would have left it, so that `pytest --nbval` replays it and compares: execution
@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from mkdocs_memos.engine import directives, render
-from mkdocs_memos.engine.runner import Result
-from mkdocs_memos.engine.snippet import Snippet
+from mkdocs_memos.engine.pages import directives
+from mkdocs_memos.engine.running.protocol import Result
+from mkdocs_memos.engine.running.snippet import Snippet
+from mkdocs_memos.engine.views import render
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -58,7 +59,7 @@ get_ipython().events.register("pre_run_cell", fresh_start)
 
 INTRO = {
     "ko": (
-        "이 노트북에는 이 쪽의 예제가 쪽에 나온 순서대로 들어 있고, 각 예제 밑의 출력은 사이트를 만들 때 "
+        "이 노트북에는 이 페이지의 예제가 페이지에 나온 순서대로 들어 있고, 각 예제 밑의 출력은 사이트를 만들 때 "
         "그 예제를 실행해서 얻은 것입니다. 위 셀은 그때 쓴 torch {torch}을 설치합니다. 아래 셀은 사이트에서 "
         "예제마다 그랬듯이 셀마다 난수 시드 0, torch 스레드 하나, 기본 출력 설정, 라이브러리의 경고까지 보이는 "
         "경고 설정으로 시작하게 합니다."
@@ -78,7 +79,7 @@ def build(title: str, markdown: str, lang: str, torch: str, snippets: dict[str, 
     (no local tag such as +cpu: PyPI does not have it); `snippets` and `results` by snippet name; `page_id` the
     id of the page's h1 (anchors.h1_id). Each heading ends with an anchor holding the page's id for it (the
     page's `{ #id }`), which links inside the notebook in Jupyter too, and which `with_heading_ids` reads."""
-    # Imported here: nbformat loads jsonschema (~0.1 s), which a build's start-up need not wait for.
+    # Imported here: nbformat loads jsonschema, which a build's start-up need not wait for.
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 

@@ -16,8 +16,8 @@ SECTION_HEADINGS = HEADINGS - {"h1"}
 
 
 # A start tag's name and its id. The HTML is what Python-Markdown, Material and our renderer write (ids quoted,
-# no `>` inside attributes, text escaped): a regular expression reads it in a tenth of HTMLParser's time,
-# which matters in a build that checks every page.
+# no `>` inside attributes, text escaped): a regular expression reads it far faster than HTMLParser, which
+# matters in a build that checks every page.
 ID = re.compile(r"""<([a-zA-Z][\w-]*)\b[^>]*?\sid=(["'])(.+?)\2""")
 
 
@@ -26,8 +26,18 @@ def ids(html: str) -> list[tuple[str, str]]:
     return [(m[1].lower(), unescape(m[3])) for m in ID.finditer(html)]
 
 
+# What a review may link to besides sections: a claim box, an output block, an example's source block. Each
+# shows a permalink and is recorded in urls.txt like a section.
+BLOCK_PREFIXES = ("claim-", "run-", "src-")
+
+
 def section_ids(html: str) -> list[str]:
     return [i for tag, i in ids(html) if tag in SECTION_HEADINGS]
+
+
+def public_ids(html: str) -> list[str]:
+    """The ids a link pasted into a review may end with: sections, claims, outputs and sources."""
+    return [i for tag, i in ids(html) if tag in SECTION_HEADINGS or i.startswith(BLOCK_PREFIXES)]
 
 
 def duplicates(html: str) -> list[str]:
@@ -35,12 +45,26 @@ def duplicates(html: str) -> list[str]:
     return [i for i, n in counts.items() if n > 1]
 
 
+def output_id(snippet_name: str) -> str:
+    """The id of a snippet's output block on its page: `run-<file name without .py>`."""
+    return f"run-{_file_stem(snippet_name)}"
+
+
+def source_id(snippet_name: str) -> str:
+    """The id of a snippet's source block on its page: `src-<file name without .py>`."""
+    return f"src-{_file_stem(snippet_name)}"
+
+
+def _file_stem(snippet_name: str) -> str:
+    return snippet_name.rsplit("/", 1)[-1].removesuffix(".py")
+
+
 def line_of(markdown: str, anchor: str, occurrence: int = 1) -> int | None:
     """The line of the `occurrence`-th declaration of `anchor`: a heading's `{ #anchor }`, or the directive
     whose block carries it (`{{ run <page>/<anchor minus run->.py }}`, `{{ claim <anchor minus claim-> }}`)."""
     name = re.escape(anchor)
     declarations = [rf"\{{[^}}]*#{name}(?![\w-])[^}}]*\}}"]
-    if anchor.startswith("run-"):
+    if anchor.startswith(("run-", "src-")):
         declarations.append(rf"\{{\{{\s*run\s+\S*/{re.escape(anchor[4:])}\.py\s*\}}\}}")
     if anchor.startswith("claim-"):
         declarations.append(rf"\{{\{{\s*claim\s+{re.escape(anchor[6:])}\s*\}}\}}")

@@ -5,8 +5,8 @@ then answers each job read from stdin with its result on stdout, in the order th
 `--jobs` children run at once; each is killed with every process it started at its timeout or memory
 limit, and when it ends. Ctrl-C, SIGTERM or the build's death ends them all, and the server.
 
-Forking is what makes isolation cheap: a child starts with torch already imported (about 1.4 s saved per
-snippet) and with nothing another snippet did. The parent must never run a torch op itself: forking a
+Forking is what makes isolation cheap: a child starts with torch already imported (the import costs more than
+most snippets) and with nothing another snippet did. The parent must never run a torch op itself: forking a
 process whose thread pools have started makes children hang.
 """
 
@@ -31,21 +31,22 @@ from dataclasses import dataclass, field
 
 import psutil
 
-from mkdocs_memos.engine import child
+from mkdocs_memos.engine.running import child
+from mkdocs_memos.engine.running.protocol import ERROR, Answer, Job, Outcome, Result, hello
 
 # Shown at most, in bytes, of one snippet's output; the rest is counted and cut with a visible note.
 SHOWN_BYTES = 64 * 1024
 # Not in every release the site is built for (torch 1.13 has none of them). torch._dynamo is pulled in by the
-# first optimizer step (~0.75 s); functorch.compile by torch.compile and torch.export (AOT autograd): 0.17 s
-# once here saves ~0.3 s in each child that compiles or exports (not torch._inductor.compile_fx: it costs more
-# here than it saves there).
+# first optimizer step, functorch.compile by torch.compile and torch.export (AOT autograd): imported once here,
+# not in every child that needs them (not torch._inductor.compile_fx: importing it here costs more than the
+# children that use it would save).
 OPTIONAL_MODULES = ("torch._dynamo", "torch.func", "functorch.compile")
 # Read from the end of the output for the stack that faulthandler prints last when a child crashes or hangs.
 TAIL_BYTES = 16 * 1024
 # How long a hanging child gets to print its stack (on SIGUSR1) before it is killed.
 DUMP_GRACE = 0.3
-# Seconds between two looks at the running snippets' memory (and at the build still being there). Reading one
-# process's RssAnon costs ~0.2 ms; at 3 GB/s of page faults a snippet passes its limit by < 0.3 GB.
+# Seconds between two looks at the running snippets' memory (and at the build still being there): reading a
+# process's memory is cheap, and a snippet cannot allocate far past its limit between two looks.
 POLL = 0.1
 
 
@@ -74,7 +75,7 @@ def warm_up() -> dict:
 
 @dataclass
 class Running:
-    job: dict
+    job: Job
     pid: int
     pidfd: int
     tmp: str
@@ -83,7 +84,7 @@ class Running:
 
     @property
     def deadline(self) -> float:
-        return self.started + self.job["timeout"]
+        return self.started + self.job.timeout
 
 
 def main() -> None:
@@ -99,10 +100,10 @@ def main() -> None:
     # server alone: both raise KeyboardInterrupt here, and main's `finally` ends every snippet.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     parent = os.getppid()
-    out.write(json.dumps({"hello": warm_up()}) + "\n")
+    out.write(hello(warm_up()))
     scrub = _scrubber()
 
-    queue: list[dict] = []
+    queue: list[Job] = []
     running: dict[int, Running] = {}  # by pidfd
     buffer = b""
     stdin_open = True
@@ -122,7 +123,7 @@ def main() -> None:
                 stdin_open = bool(chunk)
                 buffer += chunk
                 *lines, buffer = buffer.split(b"\n")
-                queue.extend(json.loads(line) for line in lines if line.strip())
+                queue.extend(Job.read(line) for line in lines if line.strip())
             now = time.monotonic()
             for fd, r in list(running.items()):
                 stop = None if fd in ready else _over_limit(r, now)
@@ -131,7 +132,7 @@ def main() -> None:
                     answer = _finish(r, stop, scrub)
                     # Before the answer: whoever reads it may look for the snippet's leftovers at once.
                     _kill_orphans({r.pid for r in running.values()})
-                    out.write(json.dumps(answer) + "\n")
+                    out.write(answer.line())
     finally:
         for r in running.values():
             _kill_tree(r.pid)
@@ -143,13 +144,13 @@ def main() -> None:
 def _over_limit(r: Running, now: float) -> str | None:
     """Why `r` must be stopped now, if it must: its timeout, or its memory limit."""
     if now >= r.deadline:
-        return f"timed out after {r.job['timeout']:g} s (# memo: timeout)"
-    if sum(_anonymous(pid) for pid in _tree(r.pid)) > r.job["memory"]:
-        return f"used more than its memory limit of {_size(r.job['memory'])} (# memo: memory)"
+        return f"timed out after {r.job.timeout:g} s (# memo: timeout)"
+    if sum(_anonymous(pid) for pid in _tree(r.pid)) > r.job.memory:
+        return f"used more than its memory limit of {_size(r.job.memory)} (# memo: memory)"
     return None
 
 
-def _start(job: dict) -> Running:
+def _start(job: Job) -> Running:
     """Fork the child that runs `job`. Its run directory, removed when it ends: `output` and `result.json`,
     and `run/` (the only place the snippet may write: its working directory, HOME and TMPDIR)."""
     tmp = tempfile.mkdtemp(prefix="memo-")
@@ -164,7 +165,7 @@ def _start(job: dict) -> Running:
     return Running(job=job, pid=pid, pidfd=os.pidfd_open(pid), tmp=tmp, marker=marker)
 
 
-def _finish(r: Running, stopped: str | None, scrub) -> dict:
+def _finish(r: Running, stopped: str | None, scrub) -> Answer:
     if stopped:
         _dump_stack(r.pid)
     _kill_tree(r.pid)  # DataLoader workers, daemons and other leftovers of the snippet
@@ -174,38 +175,31 @@ def _finish(r: Running, stopped: str | None, scrub) -> dict:
     try:
         full = os.path.getsize(os.path.join(r.tmp, "output"))
         chunks, size, tail = _read_output(os.path.join(r.tmp, "output"), r.marker)
-        result = _read_result(os.path.join(r.tmp, "result.json"))
+        outcome = _read_outcome(os.path.join(r.tmp, "result.json"))
     finally:
         shutil.rmtree(r.tmp, ignore_errors=True)
-    line = result.get("line") if result else None
     if stopped:
-        result = {"status": "error", "message": stopped}
+        outcome = Outcome(ERROR, stopped)
     elif full >= child.OUTPUT_LIMIT:
-        result = {"status": "error", "message": f"its output passed the limit of {_size(child.OUTPUT_LIMIT)}",
-                  "line": line}
-    elif result is None:
-        result = {"status": "error", "message": _death(status)}
-    elif "engine" in result:  # not the snippet's fault: say so, with the engine's traceback
-        trace = result.pop("engine")
-        result["message"] = f"engine error, outside the snippet's code: {trace.strip().splitlines()[-1]}"
-        chunks.append(("stderr", f"\n{trace}"))
-    if result["status"] == "error" and result.get("line") is None:
-        result["line"] = _dumped_line(tail, r.job["display_path"])
+        outcome = Outcome(ERROR, f"its output passed the limit of {_size(child.OUTPUT_LIMIT)}",
+                          outcome.line if outcome else None)
+    elif outcome is None:
+        outcome = Outcome(ERROR, _death(status))
+    elif outcome.engine is not None:  # not the snippet's fault: say so, with the engine's traceback
+        outcome.message = f"engine error, outside the snippet's code: {outcome.engine.strip().splitlines()[-1]}"
+        chunks.append(("stderr", f"\n{outcome.engine}"))
+    if outcome.status == ERROR and outcome.line is None:
+        outcome.line = _dumped_line(tail, r.job.display_path)
     chunks = [(stream, scrub(text, r.tmp)) for stream, text in chunks]
     text = "".join(t for _, t in chunks)
-    return {
-        "id": r.job["id"],
-        "line": None,
-        "checks": [],
-        "facts": [],
-        **result,
-        "output": text,
-        "streams": [[stream, len(t)] for stream, t in chunks],
+    return Answer(r.job.id, Result(
+        outcome.status, text, outcome.message, outcome.line,
         # Scrubbing shortens paths: an output shown whole counts what is shown, so that it reads as whole
         # and its size does not depend on where the environment lives.
-        "output_bytes": len(text.encode()) if size <= SHOWN_BYTES else size,
-        "seconds": round(seconds, 3),
-    }
+        output_bytes=len(text.encode()) if size <= SHOWN_BYTES else size,
+        seconds=round(seconds, 3), checks=outcome.checks, facts=outcome.facts,
+        streams=[[stream, len(t)] for stream, t in chunks], exception=outcome.exception,
+    ))
 
 
 def _read_output(path: str, marker: bytes) -> tuple[list[tuple[str, str]], int, str]:
@@ -261,11 +255,11 @@ def _dumped_line(tail: str, display_path: str) -> int | None:
     return int(frames[0]) if frames else None
 
 
-def _read_result(path: str) -> dict | None:
-    """The child's verdict; None when it died before writing it (the file is empty or cut)."""
+def _read_outcome(path: str) -> Outcome | None:
+    """What the child decided; None when it died before writing it (the file is empty or cut)."""
     try:
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
+            return Outcome(**json.load(f))
     except (FileNotFoundError, json.JSONDecodeError):
         return None
 

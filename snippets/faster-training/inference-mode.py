@@ -1,5 +1,8 @@
 # memo: raises RuntimeError
-# inference_mode is no_grad plus less bookkeeping: its tensors can never enter autograd later.
+# memo: fact inference-add-backward-runs: add_ran
+# memo: fact inference-clone-backward-runs: clone_ran
+# An inference tensor can take part in a computation that autograd records; what fails is an operation that
+# must save it for backward.
 import torch
 
 model = torch.nn.Linear(4, 2)
@@ -13,6 +16,10 @@ print("no_grad:        requires_grad", a.requires_grad, "| inference tensor:", a
 print("inference_mode: requires_grad", b.requires_grad, "| inference tensor:", b.is_inference())
 print("same values:", torch.equal(a, b))
 
-(model(x) * a).sum().backward()  # a tensor made under no_grad can join a later graph
-print("no_grad output used in backward: fine")
-(model(x) * b).sum().backward()  # an inference tensor cannot
+(model(x) + b).sum().backward()  # the gradient of + does not need b: nothing to save
+add_ran = True
+print("(model(x) + b).sum().backward(): ran")
+(model(x) * b.clone()).sum().backward()  # a clone made outside the mode is a normal tensor
+clone_ran = True
+print("(model(x) * b.clone()).sum().backward(): ran")
+(model(x) * b).sum().backward()  # the gradient of * needs b: autograd would have to save it

@@ -1,4 +1,6 @@
 # memo: nondeterministic
+# memo: fact timing-narrow-none-faster: medians[128, True] < medians[128, False]
+# memo: fact timing-wide-none-slower: medians[1024, True] > medians[1024, False]
 import torch
 from torch.utils.benchmark import Timer
 

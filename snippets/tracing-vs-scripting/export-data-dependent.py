@@ -1,5 +1,6 @@
 # memo: requires torch>=2.8
 # memo: raises GuardOnDataDependentSymNode
+# memo: fact export-partial-graph: hasattr(raised, "partial_fx_graph")
 import logging
 
 import torch

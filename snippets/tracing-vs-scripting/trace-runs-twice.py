@@ -16,4 +16,5 @@ x = torch.ones(2)
 for check_trace in (True, False):
     model = Counting()
     torch.jit.trace(model, x, check_trace=check_trace)
-    print(f"check_trace={check_trace}: forward ran {model.calls} time(s) while tracing")
+    times = "time" if model.calls == 1 else "times"
+    print(f"check_trace={check_trace}: forward ran {model.calls} {times} while tracing")

@@ -17,15 +17,16 @@ from mkdocs_memos.engine.running.snippet import Snippet
 OK, ERROR, SKIPPED = "ok", "error", "skipped"
 
 
-def hello(stamp: dict, isolation: dict) -> str:
-    """The server's first line, once torch is imported: the versions that stamp every result, and how the
-    snippets are isolated ({"namespaces": why they could not be made, or None; "landlock": its ABI})."""
-    return json.dumps({"hello": stamp, "isolation": isolation}) + "\n"
+def hello(stamp: dict, isolation: dict, tmp: str) -> str:
+    """The server's first line, once torch is imported: the versions that stamp every result, how the snippets
+    are isolated ({"namespaces": why they could not be made, or None; "landlock": its ABI}), and the folder of
+    its run directories (which the runner removes should the server be killed)."""
+    return json.dumps({"hello": stamp, "isolation": isolation, "tmp": tmp}) + "\n"
 
 
-def read_hello(line: str) -> tuple[dict, dict]:
-    data = json.loads(line)
-    return data["hello"], data["isolation"]
+def read_hello(line: str) -> dict:
+    """What `hello` said: its "hello" (the stamp), "isolation" and "tmp"."""
+    return json.loads(line)
 
 
 def started(id: int) -> str:

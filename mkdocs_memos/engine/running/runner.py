@@ -68,17 +68,16 @@ class Server:
     def __init__(self, jobs: int, interpreter: Interpreter, jail: Jail):
         command = [interpreter.executable, "-m", "mkdocs_memos.engine.running.server", "--jobs", str(jobs)]
         self.jail = jail
-        self.tmp = None  # the run directories' folder, where the server has none of its own
+        tmp = tempfile.gettempdir()
         if jail.bwrap:  # the jail's /tmp, in memory: it ends with the jail, whatever ends the server
             tmp = "/tmp"
             command = [*jail.command(needed(interpreter.executable, str(ROOT))), *command, "--namespaces"]
-        else:  # removed when the server has ended (`_ended`)
-            tmp = self.tmp = tempfile.mkdtemp(prefix="memos-server-")
         # Not the build's environment: the snippets' own (see child.environment), plus where to import this
         # very engine from (the children take it off sys.path) and where to make the run directories.
         env = dict(environment(tmp, tmp, interpreter.executable), PYTHONPATH=str(ROOT), TMPDIR=tmp)
-        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=self.tmp,
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=tmp,
                                         env=env, text=True, bufsize=1)
+        self.tmp: str | None = None  # the folder of its run directories, on the machine's disk if not jailed
         self._stamp: dict | None = None
         self._isolation: str | None = None  # the log's line, until said
         self._lock = threading.Lock()  # one batch at a time reads the answers (`mkdocs serve` rebuilds)
@@ -86,8 +85,11 @@ class Server:
     @property
     def stamp(self) -> dict:
         if self._stamp is None:
-            self._stamp, isolation = read_hello(self._read(set()))
+            hello = read_hello(self._read(set()))
+            isolation = hello["isolation"]
             self._isolation = sandbox.describe(self.jail.why, isolation["namespaces"], isolation["landlock"])
+            self.tmp = None if self.jail.bwrap else hello["tmp"]
+            self._stamp = hello["hello"]
         return self._stamp
 
     def isolation(self) -> str:
@@ -102,7 +104,8 @@ class Server:
         return line
 
     def _ended(self) -> str:
-        """How the server ended, once it has; its run directories removed."""
+        """How the server ended, once it has; its run directories removed (it removes them itself unless
+        killed)."""
         code = self.process.wait()
         if self.tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)

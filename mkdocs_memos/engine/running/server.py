@@ -105,7 +105,10 @@ def main() -> None:
     # Ctrl-C reaches the whole process group (not the snippets, each in a session of its own), SIGTERM maybe
     # the server alone: both raise KeyboardInterrupt here, and main's `finally` ends every snippet.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    out.write(hello(warm_up(), {"namespaces": refused, "landlock": landlock.abi()}))
+    stamp = warm_up()
+    # The run directories' folder, removed when the server ends; the runner removes it if the server is killed.
+    tempfile.tempdir = tempfile.mkdtemp(prefix="memos-server-")
+    out.write(hello(stamp, {"namespaces": refused, "landlock": landlock.abi()}, tempfile.tempdir))
     scrub = _scrubber()
 
     queue: list[Job] = []
@@ -114,7 +117,7 @@ def main() -> None:
     try:
         while True:
             while queue and len(running) < jobs:
-                r = _start(queue.pop(0), pids)
+                r = _start(queue.pop(0), pids, out.fileno())
                 running[r.pidfd] = r
                 out.write(started(r.job.id))
             now = time.monotonic()
@@ -142,8 +145,8 @@ def main() -> None:
             os.waitpid(r.pid, 0)
             if r.init:
                 sandbox.end(r.init)
-            shutil.rmtree(r.tmp, ignore_errors=True)
         _kill_orphans(set())
+        shutil.rmtree(tempfile.gettempdir(), ignore_errors=True)
 
 
 def _over_limit(r: Running, now: float) -> str | None:
@@ -156,15 +159,17 @@ def _over_limit(r: Running, now: float) -> str | None:
     return None
 
 
-def _start(job: Job, pids: sandbox.Pids | None) -> Running:
+def _start(job: Job, pids: sandbox.Pids | None, answers: int) -> Running:
     """Fork the child that runs `job`, in a pid namespace of its own if `pids`. Its run directory, removed when
     it ends: `output` and `result.json`, and `run/` (the only place the snippet may write: its working
-    directory, HOME and TMPDIR)."""
+    directory, HOME and TMPDIR). `answers`: the server's end of the pipe to the runner, which no process of
+    the snippet keeps open (the runner sees the server's death as that pipe's end)."""
     tmp = tempfile.mkdtemp(prefix="memo-")
     os.mkdir(os.path.join(tmp, "run"))
     marker = b"\x1e" + os.urandom(8).hex().encode() + b" "  # starts each frame of stderr (child.Framed)
     pid, init = pids.fork() if pids else (os.fork(), None)
     if pid == 0:
+        os.close(answers)
         # A session of its own: no controlling terminal, which it could open and feed keystrokes (TIOCSTI).
         os.setsid()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as in `python snippet.py`: the server's are its own

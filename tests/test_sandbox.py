@@ -4,9 +4,8 @@ with the rest of the suite's (tests/test_bad_input.py).
 Each case is a snippet that tries one thing, built in each of these modes, and checked against what the
 build's log says holds in that mode:
 - `namespaces`: as the suite runs (bubblewrap's jail, namespaces of each snippet's own);
-- `refused`: where the kernel refuses new user namespaces, as some CI hosts do, without changing the machine:
-  the build runs in a user namespace of its own whose user.max_user_namespaces is 0 (a limit the kernel checks
-  at every level up to the machine's), which needs no privilege; bwrap then fails and the fallback runs;
+- `refused`: where the kernel refuses new user namespaces, as some CI hosts do (scripts.project's
+  WITHOUT_NAMESPACES: no privilege needed, nothing on the machine changed): the fallback;
 - `unprivileged`: as `nobody`, when the suite runs as root (with its Python reachable: see `as_nobody`).
 Most cases share one build per mode, run under a terminal of its own; those that end the build have their own.
 """
@@ -31,12 +30,11 @@ import psutil
 import pytest
 
 from mkdocs_memos.engine.running.jail import Jail
+from scripts.project import WITHOUT_NAMESPACES
 from tests.conftest import ENV, MKDOCS, ROOT
 from tests.test_bad_input import alive, append, assert_cache_whole, page, unique, write_project
 
 JAIL = Jail.find()
-REFUSE = ["unshare", "--user", "--map-current-user", "sh", "-c",
-          'echo 0 > /proc/sys/user/max_user_namespaces && exec setpriv --inh-caps=-all --bounding-set=-all -- "$@"', "sh"]
 SANDBOXED = "memos: snippets run sandboxed (bubblewrap, namespaces of their own)"
 FALLBACK = "memos: snippets run WITHOUT namespaces of their own"
 CANARY = f"canary-{unique()}"  # in the build's environment: no page may show it
@@ -65,7 +63,7 @@ class Mode:
     def command(self, work: Path) -> list[str]:
         build = [*MKDOCS, "build", "--strict", "--site-dir", str(work / "site")]
         if self.name == "refused":
-            return [*REFUSE, *build] if JAIL.bwrap else build  # where bwrap fails already: as it is
+            return [*WITHOUT_NAMESPACES, *build] if JAIL.bwrap else build  # where bwrap fails already: as it is
         if self.name == "unprivileged":
             subprocess.run(["chown", "-R", "nobody:", str(work)], check=True)
             return as_nobody(build)

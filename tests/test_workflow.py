@@ -39,21 +39,26 @@ def test_one_job_per_release_and_write_permission_only_where_nothing_runs():
     jobs = flow["jobs"]
     build, deploy = jobs["build"], jobs["deploy"]
     assert build["strategy"]["matrix"]["torch"] == "${{ fromJSON(needs.releases.outputs.torch) }}"
-    assert any("versions.py list" in step.get("run", "") for step in jobs["releases"]["steps"])
+    assert any("scripts.versions list" in step.get("run", "") for step in jobs["releases"]["steps"])
     # every job but the merge: the read-only token of the workflow, and no credentials kept in the checkout
     for job in (jobs["releases"], build):
         assert "permissions" not in job
         checkouts = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
         assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
-    assert any(f"versions.py build {MATRIX}" in step.get("run", "") for step in build["steps"])
+    assert any(f"scripts.versions build {MATRIX}" in step.get("run", "") for step in build["steps"])
+    # snippets run sandboxed: bubblewrap, with user namespaces allowed, before the build
+    runs = [step.get("run", "") for step in build["steps"]]
+    sandbox = next(i for i, r in enumerate(runs) if "install" in r and "bubblewrap" in r)
+    assert "apparmor_restrict_unprivileged_userns=0" in runs[sandbox]
+    assert sandbox < next(i for i, r in enumerate(runs) if "scripts.versions build" in r)
     upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "site-releases/"
     # the merge: writes, after every build, and runs neither snippets nor MkDocs
     assert deploy["needs"] == "build" and deploy["permissions"] == {"contents": "write"}
     runs = [step.get("run", "") for step in deploy["steps"]]
-    assert not any("versions.py build" in r or "versions.py deploy" in r or "-r requirements.txt" in r for r in runs)
+    assert not any("scripts.versions build" in r or "scripts.versions deploy" in r or "-r requirements.txt" in r for r in runs)
     fetch = next(i for i, r in enumerate(runs) if "git fetch origin gh-pages" in r)
-    merge = next(i for i, r in enumerate(runs) if "versions.py merge" in r and "--push" in r)
+    merge = next(i for i, r in enumerate(runs) if "scripts.versions merge" in r and "--push" in r)
     assert fetch < merge
 
 

@@ -126,38 +126,37 @@ def describe(jail: str | None, namespaces: str | None, landlock: int) -> str:
     """The build log's line on the isolation in force: `jail` and `namespaces` say why bwrap's jail of the
     server, or the snippets' own namespaces in it, could not be made (None: they were); `landlock` is the
     Landlock ABI applied (0: none)."""
-    holds = ["a session of its own (no terminal to type into)", "no capabilities"]
-    missing = []
-    if landlock:
-        holds.append(f"writes only in its run directory; no access to the memory or environment of processes "
-                     f"other than its own (Landlock ABI {landlock})")
-    else:
-        missing.append("Landlock (a write outside its run directory fails the run only if Python itself wrote "
-                       "it; the memory and environment of the build's processes are readable)")
+    writes = f"Landlock ABI {landlock}" if landlock else ""
+    holds, missing = ["has no capabilities and no terminal"], []
+    if not landlock:
+        missing.append("Landlock (a write elsewhere fails the run only if Python itself made it; other processes' "
+                       "memory and environment are readable)")
     if jail is None and namespaces is None:
-        return "memos: snippets run sandboxed (bubblewrap, namespaces of their own): " + "; ".join([
-            "it sees and can signal only its own processes (a pid namespace and /proc of its own)",
-            "a private /tmp and /dev/shm, counted in its memory and gone when it ends",
-            "no network but its own loopback", "a read-only file system but its run directory",
-            "no process it can reach holds the build's environment", *holds]) + _missing(missing)
+        holds += ["sees and signals only its own processes", "has its own /tmp and /dev/shm, in memory, counted in "
+                  "its memory limit and gone when it ends", "has no network but its own loopback",
+                  f"writes only in its run directory (a read-only file system{', ' + writes if writes else ''})",
+                  "reaches no process that holds the build's environment"]
+        return ("memos: snippets run sandboxed (bubblewrap, namespaces of their own). Each snippet "
+                + "; ".join(holds) + _missing(missing))
+    if landlock:
+        holds.append(f"writes only in its run directory and reads no other process's memory or environment ({writes})")
     if landlock >= SCOPES_ABI:
-        holds.append(f"signals only to its own processes (Landlock ABI {landlock})")
+        holds.append(f"signals only its own processes ({writes})")
     else:
-        missing.append(f"signals only to its own processes (Landlock ABI {SCOPES_ABI}, Linux 6.12)")
+        missing.append(f"signals only its own processes (Landlock ABI {SCOPES_ABI}, Linux 6.12)")
     if jail is None:  # in bwrap's jail, but without namespaces of its own
-        holds += ["it sees the snippet server and the snippets beside it, not the build",
-                  "no network but a loopback shared with the snippets beside it",
-                  "a read-only file system but its run directory",
-                  "/tmp and /dev/shm of the server's jail, gone when the server ends"]
-        missing += ["a pid namespace of its own", "/tmp and /dev/shm of its own, counted in its memory"]
+        holds += ["sees the snippet server and the snippets beside it, not the build",
+                  "has no network but a loopback it shares with the snippets beside it",
+                  "has a read-only file system, and the /tmp and /dev/shm of the server's jail, gone when it ends"]
+        missing += ["a pid namespace of its own", "its own /tmp and /dev/shm, counted in its memory limit"]
         why = f"the snippet server, in bubblewrap's jail: {namespaces}"
     else:
         missing += ["a pid namespace of its own (it sees every process of the machine and their command lines)",
-                    "a private /tmp and /dev/shm (what it leaves there stays, not counted in its memory)",
-                    "network isolation", "a read-only file system (Landlock refuses its writes instead)"]
+                    "its own /tmp and /dev/shm (what it leaves there stays, not counted in its memory limit)",
+                    "network isolation", "a read-only file system"]
         why = f"bubblewrap: {jail}"
-    return f"memos: snippets run WITHOUT namespaces of their own ({why}). In force: {'; '.join(holds)}" + _missing(missing)
+    return f"memos: snippets run WITHOUT namespaces of their own ({why}). Each snippet {'; '.join(holds)}" + _missing(missing)
 
 
 def _missing(missing: list[str]) -> str:
-    return f". Missing: {'; '.join(missing)}" if missing else ""
+    return f". Missing: {'; '.join(missing)}." if missing else "."

@@ -207,10 +207,11 @@ class Bench:
         project = self.tmp / "serve"
         shutil.copytree(self.project, project)
         name = self.edited()
-        page, _ = Sources.scan(project / "docs", project / "snippets").example(name)  # its Korean page
+        sources = Sources.scan(project / "docs", project / "snippets")
+        page, (address, _) = sources.home(name), sources.example(name)
         base = urllib.parse.urlparse(_config_site_url(project)).path.rstrip("/")
         port = _free_port()
-        url = f"http://127.0.0.1:{port}{base}/{page}"
+        url = f"http://127.0.0.1:{port}{base}/{address}"
         log = open(self.tmp / "serve.log", "w")  # noqa: SIM115 - closed below
         server = subprocess.Popen([PY, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "--livereload"],
                                   cwd=project, env=self._env(), stdout=log, stderr=subprocess.STDOUT)

@@ -172,11 +172,14 @@ class Sources:
         """Every claim of the site -> the Korean page that makes it."""
         return {c: p.src for p in self.pages.values() if p.lang == DEFAULT_LANGUAGE for c in p.claims}
 
-    def example(self, name: str) -> tuple[str, str]:
-        """The Korean page (its url in a release's folder) and the anchor where a snippet's output is shown."""
+    def home(self, name: str) -> str:
+        """The page that shows a snippet's example: the first Korean page including it (src in docs/)."""
         srcs = [i.page for i in self.includes[name]]
-        src = next((s for s in srcs if language(s) == DEFAULT_LANGUAGE), srcs[0])
-        return url(stem(src), DEFAULT_LANGUAGE), anchors.output_id(name)
+        return next((s for s in srcs if language(s) == DEFAULT_LANGUAGE), srcs[0])
+
+    def example(self, name: str) -> tuple[str, str]:
+        """The page of a snippet's example (its url in a release's folder) and the anchor of its output there."""
+        return url(stem(self.home(name)), DEFAULT_LANGUAGE), anchors.output_id(name)
 
     def failure(self, name: str, where: str, message: str) -> str:
         """A failed snippet as a build error: its file and line, and every page line that includes it."""

@@ -29,7 +29,7 @@ from mkdocs_memos.engine.running.jail import Jail, needed
 from mkdocs_memos.engine.running.protocol import ERROR, OK, SKIPPED, Answer, Job, Result, read_hello
 from mkdocs_memos.engine.running.snippet import Snippet
 
-ROOT = Path(__file__).resolve().parents[2]  # where mkdocs_memos is imported from
+ROOT = Path(__file__).resolve().parents[3]  # where mkdocs_memos is imported from
 
 
 @dataclass

@@ -469,7 +469,7 @@ def test_without_bubblewrap_the_log_says_what_is_missing(monkeypatch):
     assert found.bwrap is None and found.why == "not installed (apt-get install bubblewrap)"
     line = sandbox.describe(found.why, "not asked", 7)
     assert line.startswith("memos: snippets run WITHOUT namespaces of their own (bubblewrap: not installed")
-    for missing in ("a pid namespace of its own", "a private /tmp and /dev/shm", "network isolation"):
+    for missing in ("a pid namespace of its own", "its own /tmp and /dev/shm", "network isolation"):
         assert missing in line.split("Missing: ")[1]
     assert "signals only its own processes (Landlock ABI 7)" in line.split("Missing: ")[0]
     without_scopes = sandbox.describe(found.why, "not asked", 5)

@@ -193,12 +193,14 @@ CAPABILITIES = """\
 import ctypes, os, subprocess
 
 def caps(status):
-    return [line.split(':')[1].strip() for line in status.splitlines() if line.startswith(('CapPrm', 'CapEff', 'CapAmb'))]
+    return [line.split(':')[1].strip() for line in status.splitlines()
+            if line.startswith(('CapPrm', 'CapEff', 'CapAmb'))]
 
 print('uid:', os.getuid())
 with open('/proc/self/status') as f:
     print('capabilities:', caps(f.read()))
-print('of a program it runs:', caps(subprocess.run(['cat', '/proc/self/status'], capture_output=True, text=True).stdout))
+status = subprocess.run(['cat', '/proc/self/status'], capture_output=True, text=True).stdout
+print('of a program it runs:', caps(status))
 libc = ctypes.CDLL(None, use_errno=True)
 print('a user namespace:', 'made' if libc.unshare(0x10000000) == 0 else os.strerror(ctypes.get_errno()))
 """

@@ -39,7 +39,8 @@ class Jail:
         bwrap = shutil.which("bwrap")
         if bwrap is None:
             return cls(None, f"not installed ({INSTALL})")
-        tried = subprocess.run([*cls(bwrap).command([]), "true"], capture_output=True, text=True)
+        tried = subprocess.run([*cls(bwrap).command([]), "true"], stdin=subprocess.DEVNULL, capture_output=True,
+                               text=True)
         if tried.returncode:
             return cls(None, tried.stderr.strip().removeprefix("bwrap: ") or f"exit status {tried.returncode}")
         return cls(bwrap)

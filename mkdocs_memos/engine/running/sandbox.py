@@ -43,8 +43,8 @@ class Pids:
         """(0, 0) in the snippet's process; (its pid, the pid of its namespace's pid 1) in the server."""
         syscalls.unshare(CLONE_NEWPID)
         try:
-            init = os.posix_spawn(self.sleep, ["sleep", "infinity"], {},
-                                  file_actions=[(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)])
+            quiet = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
+            init = os.posix_spawn(self.sleep, ["sleep", "infinity"], {}, file_actions=quiet)
             try:
                 pid = os.fork()
             except BaseException:
@@ -155,7 +155,8 @@ def describe(jail: str | None, namespaces: str | None, landlock: int) -> str:
                     "its own /tmp and /dev/shm (what it leaves there stays, not counted in its memory limit)",
                     "network isolation", "a read-only file system"]
         why = f"bubblewrap: {jail}"
-    return f"memos: snippets run WITHOUT namespaces of their own ({why}). Each snippet {'; '.join(holds)}" + _missing(missing)
+    return (f"memos: snippets run WITHOUT namespaces of their own ({why}). Each snippet {'; '.join(holds)}"
+            + _missing(missing))
 
 
 def _missing(missing: list[str]) -> str:

@@ -292,6 +292,8 @@ def test_paths_outside_snippets_are_refused(tmp_path):
     (tmp_path / "snippets").mkdir()
     with pytest.raises(ValueError, match="leaves snippets/"):
         snippet.resolve(tmp_path / "snippets", "../../etc/passwd")
+    with pytest.raises(ValueError, match="may hold only letters"):  # its listing's title: no markup in it
+        snippet.resolve(tmp_path / "snippets", 'a/b"onclick="x.py')
 
 
 def test_memory_limit_stops_the_snippet_and_nothing_else(run, tmp_path):

@@ -368,11 +368,18 @@ def test_dev_shm_is_counted_and_left_empty(mode, own):
     assert shutil.disk_usage("/dev/shm").used - before < 256 * 2**20, "/dev/shm holds what the snippet wrote"
 
 
+# What a test kills from outside while a snippet runs (a snippet cannot: see the cases above), and how the
+# build must then report the snippet: the server, in every mode; the pid 1 of the snippet's own namespace.
+KILLED = {"server": r"the snippet server stopped \(killed by signal 9 \(SIGKILL\)\) while it ran",
+          "pid 1": r"crashed: killed by signal 9 \(SIGKILL\)"}
+
+
 @pytest.mark.bad_input
-@pytest.mark.parametrize("mode", MODES[:2], ids=lambda m: m.name)
-def test_a_killed_server_is_reported_with_the_snippets_it_ran(mode, own):
-    """Killed from outside (a snippet cannot: see the cases above): the build names the snippet that was running
-    and its pages, and leaves no run directory; with namespaces, nothing the snippet started runs on."""
+@pytest.mark.parametrize(("mode", "victim"), [(MODES[0], "server"), (MODES[1], "server"), (MODES[0], "pid 1")],
+                         ids=["namespaces-server", "refused-server", "namespaces-pid 1"])
+def test_a_kill_from_outside_is_reported_with_the_snippet_it_stopped(mode, victim, own):
+    """The build names the snippet that was running and its pages, and leaves no run directory; with
+    namespaces, nothing the snippet started runs on."""
     marker = unique()
     work = own(mode, f"import subprocess\nsubprocess.run(['sleep', '{marker}'])\n")
     (work / "tmp").mkdir()
@@ -385,10 +392,14 @@ def test_a_killed_server_is_reported_with_the_snippets_it_ran(mode, own):
             assert time.monotonic() < deadline and build.poll() is None, "the snippet never ran"
             time.sleep(0.1)
         servers = [p for p in psutil.Process(build.pid).children(recursive=True)
-                   if "mkdocs_memos.engine.running.server" in " ".join(p.cmdline())]
+                   if p.cmdline()[1:3] == ["-m", "mkdocs_memos.engine.running.server"]]  # not bwrap's
         # A snippet's process is a fork of the server, with its command line: the server is the one above them.
         [server] = [p for p in servers if p.parent() not in servers]
-        server.kill()
+        if victim == "server":
+            server.kill()
+        else:
+            [init] = [p for p in server.children() if p.cmdline() == ["sleep", "infinity"]]
+            init.kill()
         _, err = build.communicate(timeout=120)
     finally:
         if build.poll() is None:
@@ -397,9 +408,9 @@ def test_a_killed_server_is_reported_with_the_snippets_it_ran(mode, own):
         for p in left:
             p.kill()
     assert build.returncode != 0
-    assert re.search(r"snippets/case/bad\.py: the snippet server stopped \(killed by signal 9 \(SIGKILL\)\) while it "
-                     r"ran.*\(included by docs/index(\.en)?\.md:\d+, docs/index(\.en)?\.md:\d+\)", err), err[-3000:]
+    assert re.search(rf"snippets/case/bad\.py: {KILLED[victim]}.*\(included by docs/index(\.en)?\.md:\d+, "
+                     r"docs/index(\.en)?\.md:\d+\)", err), err[-3000:]
     said(subprocess.CompletedProcess([], build.returncode, "", err), mode)
     nothing_left(work)
     if mode.namespaces:
-        assert not left, "a process the snippet started outlived its server"
+        assert not left, "a process the snippet started outlived it"

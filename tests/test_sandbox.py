@@ -31,7 +31,7 @@ import pytest
 
 from mkdocs_memos.engine.running.jail import Jail
 from scripts.project import WITHOUT_NAMESPACES
-from tests.conftest import ENV, MKDOCS, ROOT
+from tests.conftest import ENV, MKDOCS, ROOT, writes_to
 from tests.test_bad_input import alive, append, assert_cache_whole, page, unique, write_project
 
 JAIL = Jail.find()
@@ -218,12 +218,22 @@ else:
 """
 
 
+def writes_outside(folder: Path) -> str:
+    """A snippet trying to change a file anyone may write, and to make one, in `folder`, which is not under /tmp:
+    it is there for the snippet too, and only the sandbox refuses the writes."""
+    (folder / "file.txt").write_text("mine")
+    os.chmod(folder, 0o777)
+    os.chmod(folder / "file.txt", 0o666)
+    return writes_to([folder / "file.txt", folder / "new.txt"])
+
+
 @dataclass
 class Built:
     mode: Mode
     work: Path
     done: subprocess.CompletedProcess
     typed: str  # what reached the build's terminal
+    outside: Path  # a folder the `writes` snippet tried to write in
 
     def output(self, name: str, lang: str = "ko") -> str:
         assert self.done.returncode == 0, self.done.stderr[-3000:]
@@ -253,8 +263,10 @@ def built(request, tmp_path_factory) -> Built:
     work = mode.work(tmp_path_factory.mktemp(mode.name))
     write_project(work / "project")
     addresses, servers = listening()
+    outside = Path(tempfile.mkdtemp(prefix="memos-", dir="/var/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(outside))
     sources = {"environ": ENVIRON, "signals": SIGNALS, "network": NETWORK.format(addresses=addresses),
-               "capabilities": CAPABILITIES, "terminal": TERMINAL}
+               "capabilities": CAPABILITIES, "terminal": TERMINAL, "writes": writes_outside(outside)}
     for name, source in sources.items():
         (work / "project" / "snippets" / "case" / f"{name}.py").write_text(source, "utf-8")
         append(work / "project", f"{{{{ run case/{name}.py }}}}\n")
@@ -263,7 +275,7 @@ def built(request, tmp_path_factory) -> Built:
     finally:
         for s in servers:
             s.close()
-    yield Built(mode, work, done, typed)
+    yield Built(mode, work, done, typed, outside)
     if mode.name == "unprivileged":
         shutil.rmtree(work)
 
@@ -294,6 +306,12 @@ def test_the_server_and_the_build_cannot_be_killed(built):
         assert text == "server not visible\nbuild not visible\n"
     else:
         assert text == "server refused: Operation not permitted\nbuild refused: Operation not permitted\n"
+
+
+@pytest.mark.bad_input
+def test_no_writes_outside_its_run_directory(built):
+    assert built.output("writes") == "refused\nrefused\n"
+    assert (built.outside / "file.txt").read_text() == "mine" and not (built.outside / "new.txt").exists()
 
 
 @pytest.mark.bad_input

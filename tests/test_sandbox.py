@@ -50,6 +50,8 @@ class Mode:
             return f"bubblewrap cannot jail the server here ({JAIL.why}): the suite's builds run the fallback"
         if self.name == "unprivileged" and os.geteuid() != 0:
             return "the suite itself runs unprivileged"
+        if self.name == "unprivileged" and "nobody" not in {u.pw_name for u in pwd.getpwall()}:
+            return "this machine has no user `nobody`"
         return None
 
     def work(self, tmp_path: Path) -> Path:

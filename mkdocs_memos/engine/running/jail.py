@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 # sandbox.enter: new pid, mount, network and IPC namespaces and mounts (SYS_ADMIN), lo up (NET_ADMIN), no user
 # namespace below the jail (SYS_RESOURCE); child.confine: every capability dropped (SETPCAP).
@@ -26,6 +27,7 @@ DEVICES = ("null", "zero", "full", "random", "urandom", "tty")
 # may live under one: bound back read-only, see `Jail.command`).
 HIDDEN = ("/tmp", "/run", "/dev")
 INSTALL = "apt-get install bubblewrap"
+ROOT = Path(__file__).resolve().parents[3]  # where mkdocs_memos is imported from
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,9 @@ class Jail:
         return [*args, "--chdir", "/tmp", "--"]
 
 
-def needed(executable: str, root: str) -> list[str]:
-    """What the server reads: the project's engine (`root`), and its Python's environment and installation."""
+def needed(executable: str) -> list[str]:
+    """What the server and its snippets read: this engine, and the Python `executable`'s environment and
+    installation."""
     env = os.path.dirname(os.path.dirname(os.path.abspath(executable)))
     base = os.path.dirname(os.path.dirname(os.path.realpath(executable)))
-    return [root, env, base]
+    return [str(ROOT), env, base]

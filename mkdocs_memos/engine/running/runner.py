@@ -25,11 +25,9 @@ from mkdocs_memos.engine.running import sandbox
 from mkdocs_memos.engine.running.cache import Cache
 from mkdocs_memos.engine.running.child import environment
 from mkdocs_memos.engine.running.interpreter import Interpreter
-from mkdocs_memos.engine.running.jail import Jail, needed
+from mkdocs_memos.engine.running.jail import ROOT, Jail, needed
 from mkdocs_memos.engine.running.protocol import ERROR, OK, SKIPPED, Answer, Job, Result, read_hello
 from mkdocs_memos.engine.running.snippet import Snippet
-
-ROOT = Path(__file__).resolve().parents[3]  # where mkdocs_memos is imported from
 
 
 @dataclass
@@ -71,7 +69,7 @@ class Server:
         tmp = tempfile.gettempdir()
         if jail.bwrap:  # the jail's /tmp, in memory: it ends with the jail, whatever ends the server
             tmp = "/tmp"
-            command = [*jail.command(needed(interpreter.executable, str(ROOT))), *command, "--namespaces"]
+            command = [*jail.command(needed(interpreter.executable)), *command, "--namespaces"]
         # Not the build's environment: the snippets' own (see child.environment), plus where to import this
         # very engine from (the children take it off sys.path) and where to make the run directories.
         env = dict(environment(tmp, tmp, interpreter.executable), PYTHONPATH=str(ROOT), TMPDIR=tmp)

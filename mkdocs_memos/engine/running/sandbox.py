@@ -21,9 +21,10 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import tempfile
 
-from mkdocs_memos.engine.running import syscalls
+from mkdocs_memos.engine.running import jail, syscalls
 from mkdocs_memos.engine.running.landlock import SCOPES_ABI
 from mkdocs_memos.engine.running.syscalls import CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID
 
@@ -70,7 +71,15 @@ def enter(run_dir: str, memory: int) -> None:
     server's /tmp) made again in a private /tmp of `memory` bytes, beside what it sees as /dev/shm."""
     syscalls.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC)
     syscalls.mount(None, "/", None, syscalls.MS_REC | syscalls.MS_PRIVATE)  # nothing mounted here goes out
+    # Its Python and this engine, where they live under /tmp (a fresh clone of the project), it sees again there.
+    kept = [(path, os.open(path, os.O_PATH | os.O_CLOEXEC)) for path in jail.needed(sys.executable)
+            if path.startswith("/tmp/")]
     syscalls.mount("memo", "/tmp", "tmpfs", MOUNT_FLAGS, f"size={memory},nr_inodes={INODES},mode=1777")
+    for path, fd in kept:
+        os.makedirs(path, exist_ok=True)
+        syscalls.mount(f"/proc/self/fd/{fd}", path, None, syscalls.MS_BIND | syscalls.MS_REC)
+        syscalls.mount(None, path, None, syscalls.MS_BIND | syscalls.MS_REMOUNT | syscalls.MS_RDONLY)
+        os.close(fd)
     shm = os.path.join(os.path.dirname(run_dir), "shm")
     os.makedirs(run_dir)
     os.mkdir(shm, 0o1777)

@@ -8,7 +8,7 @@ MKDOCS := $(VENV)/bin/mkdocs
 # Material 9.8 prints a banner about MkDocs 2 at every build; it says nothing about this site.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test test-fast bench versions versions-serve clean browser
+.PHONY: serve build test test-fast bench versions versions-serve clean browser sandbox
 
 serve: $(VENV)/.site  ## build with execution, serve on http://127.0.0.1:8000 with live reload
 	$(MKDOCS) serve --dev-addr 127.0.0.1:8000 --livereload
@@ -16,7 +16,7 @@ serve: $(VENV)/.site  ## build with execution, serve on http://127.0.0.1:8000 wi
 build: $(VENV)/.site  ## the static site in site/, every example executed (or cached)
 	$(MKDOCS) build --strict
 
-test: $(VENV)/.site $(VENV)/.test $(VENV)/.versions browser node_modules/.installed $(VENV)/.bench $(PROPERDOCS_VENV)/.site  ## every test
+test: $(VENV)/.site $(VENV)/.test $(VENV)/.versions browser sandbox node_modules/.installed $(VENV)/.bench $(PROPERDOCS_VENV)/.site  ## every test
 	$(PY) -m pytest --durations=15  # the slowest tests listed at the end, to keep CI under 20 minutes
 
 test-fast: $(VENV)/.site $(VENV)/.test  ## the fast tier: engine, site model and shims, no site build (under 30 s)
@@ -50,19 +50,27 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.site
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
-# The browser tests drive Debian's Chromium (Playwright's own browser download cannot reach its host here);
-# without fonts-noto-cjk Hangul renders as empty boxes. apt runs only when one of them is missing, without the
-# recommended packages (a desktop's worth: systemd, printer daemons); not as root, it says what to run instead.
-BROWSER_PACKAGES := chromium fonts-noto-cjk
-APT_INSTALL := apt-get install -y -q --no-install-recommends $(BROWSER_PACKAGES)
-browser:
-	@dpkg-query -W -f='$${Status}\n' $(BROWSER_PACKAGES) 2>/dev/null | grep -c "ok installed" \
-		| grep -qx $(words $(BROWSER_PACKAGES)) && exit 0; \
+# Debian packages the tests need, installed by apt only when one is missing, without the recommended packages (a
+# desktop's worth for Chromium: systemd, printer daemons); not as root, it says what to run instead.
+define apt_packages
+	@dpkg-query -W -f='$${Status}\n' $(1) 2>/dev/null | grep -c "ok installed" \
+		| grep -qx $(words $(1)) && exit 0; \
 	if [ "$$(id -u)" != 0 ]; then \
-		echo "The browser tests need $(BROWSER_PACKAGES). Install them, then run make test again:"; \
-		echo "  sudo apt-get update && sudo $(APT_INSTALL)"; exit 1; \
+		echo "$(2) need Debian packages: $(1). Install with the line below, then run make test again:"; \
+		echo "  sudo apt-get update && sudo apt-get install -y -q --no-install-recommends $(1)"; exit 1; \
 	fi; \
-	apt-get update -q && $(APT_INSTALL)
+	apt-get update -q && apt-get install -y -q --no-install-recommends $(1)
+endef
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot reach its host here);
+# without fonts-noto-cjk Hangul renders as empty boxes.
+browser:
+	$(call apt_packages,chromium fonts-noto-cjk,The browser tests)
+
+# bubblewrap jails the snippet server (mkdocs_memos/engine/running/jail.py). Builds without it run snippets
+# with less isolation, and say so; the tests check both.
+sandbox:
+	$(call apt_packages,bubblewrap,The sandbox's tests)
 
 # axe-core, injected into every page by the accessibility test; exact version in package-lock.json.
 node_modules/.installed: package.json package-lock.json

@@ -42,9 +42,12 @@ import psutil
 from mkdocs_memos.engine.pages.sources import Sources
 from mkdocs_memos.engine.running import snippet
 from scripts import bench_sites as sites
-from scripts.project import ROOT
+from scripts.project import ROOT, WITHOUT_NAMESPACES
 
 LIMIT = Path(__file__).with_name("bench_limit.py")
+# Trivial snippets run one at a time by the fork server, each timed from its fork to its answer, per repetition
+# and per isolation: what a snippet's namespaces cost.
+SANDBOX_SNIPPETS = 20
 # What the static server compresses: the site's text files (GitHub Pages compresses these too).
 COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".ipynb", ".map"}
 CHROMIUM = "/usr/bin/chromium"  # Debian's (tests/conftest.py): Lighthouse drives it through CHROME_PATH
@@ -95,6 +98,8 @@ class Bench:
         self.cache = tmp / "cache"
         self.times: dict[str, list[float]] = {}
         self.compute: dict[str, list[float]] = {}  # snippet -> in-process seconds
+        self.snippet: dict[str, list[float]] = {}  # isolation ("with" or "without" namespaces) -> seconds
+        self.isolation: dict[str, str] = {}  # the same -> the build log's line on it
         self.peak_pss = self.peak_rss = 0
         self.summary = ""
         self.load = os.getloadavg()  # the machine may be shared: the table says how busy it was
@@ -105,6 +110,8 @@ class Bench:
             self.step(f"repetition {rep + 1}: in-process limit, cold, warm and plain builds")
             self.limit()
             self.cold()
+            self.cold(WITHOUT_NAMESPACES)
+            self.per_snippet()
             if rep == 0:
                 sites.static(self.project, self.tmp / "static", self.cache, built=self.tmp / "site")
                 self.build(self.tmp / "static")  # not timed: fills its mkdocs-jupyter cache, as the cold build did
@@ -139,18 +146,30 @@ class Bench:
         for path, seconds in json.loads(report.read_text()).items():
             self.compute.setdefault(path, []).append(seconds)
 
-    def cold(self) -> None:
+    def cold(self, prefix: list[str] = ()) -> None:
+        """A cold build; with `prefix`, WITHOUT_NAMESPACES (its peak memory and summary are not kept)."""
         shutil.rmtree(self.cache, ignore_errors=True)
         shutil.rmtree(self.project / ".cache", ignore_errors=True)  # mkdocs-jupyter's rendered notebooks
         start = time.monotonic()
-        proc = subprocess.Popen(self._mkdocs_build(self.tmp / "site"), cwd=self.project, env=self._env(),
-                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        proc = subprocess.Popen([*prefix, *self._mkdocs_build(self.tmp / "site")], cwd=self.project,
+                                env=self._env(), stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         pss, rss = _watch_memory(proc)
         err = proc.stderr.read()
         _check(subprocess.CompletedProcess(proc.args, proc.wait(), "", err))
-        self.record("cold", time.monotonic() - start)
-        self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
-        self.summary = [ln.split("-  ", 1)[-1] for ln in err.splitlines() if "memos:" in ln][-1]  # the last word
+        self.record("cold-without" if prefix else "cold", time.monotonic() - start)
+        if not prefix:
+            self.peak_pss, self.peak_rss = max(self.peak_pss, pss), max(self.peak_rss, rss)
+            self.summary = [ln.split("-  ", 1)[-1] for ln in err.splitlines() if "memos:" in ln][-1]  # the last word
+
+    def per_snippet(self) -> None:
+        """Trivial snippets, one at a time, with namespaces and without (scripts/bench_snippet.py)."""
+        for isolation, prefix in (("with", []), ("without", WITHOUT_NAMESPACES)):
+            report = self.tmp / "snippet.json"
+            _check(subprocess.run([*prefix, PY, "-m", "scripts.bench_snippet", str(report), str(SANDBOX_SNIPPETS)],
+                                  cwd=ROOT, env=ENV, capture_output=True, text=True))
+            found = json.loads(report.read_text())
+            self.snippet.setdefault(isolation, []).extend(found["seconds"])
+            self.isolation[isolation] = found["isolation"].split(" (", 1)[0].removeprefix("memos: ")
 
     def build(self, project: Path, strict: bool = True) -> float:
         start = time.monotonic()
@@ -246,6 +265,8 @@ class Bench:
             ("**warm build** (nothing changed: an unchanged rebuild)", m["warm"], "", None, ""),
             ("**the limit** (the two above)", limit, "", None, ""),
             ("**cold build** (empty caches)", m["cold"], "the limit", m["cold"] / limit, "≤ 1.3"),
+            ("the same cold build where the kernel refuses namespaces (the snippets' fallback isolation)",
+             m["cold-without"], "the limit", m["cold-without"] / limit, ""),
             ("plain `mkdocs build` of the same site, outputs written in, no engine", m["static"], "", None, ""),
             ("**warm build**, again", m["warm"], "plain build", m["warm"] / m["static"], "≤ 1.15"),
             ("**start-up** of a warm build, until MkDocs reads the first page", m["startup"], "1 s",
@@ -287,6 +308,11 @@ class Bench:
         lines.append(f"| torch imported by the MkDocs process in a warm build | {imported} | | | no | "
                      f"{'**no**' if self.torch_in_warm else 'yes'} |")
         lines += ["", f"The cold build's own summary: `{self.summary}`", ""]
+        with_, without = (statistics.median(self.snippet[k]) * 1000 for k in ("with", "without"))
+        lines += [f"What the sandbox costs a snippet: a trivial snippet, from the server's fork to its answer, one at "
+                  f"a time (median of {len(self.snippet['with'])}): {with_:.1f} ms as the build runs it "
+                  f"({self.isolation['with']}), {without:.1f} ms where the kernel refuses namespaces "
+                  f"({self.isolation['without']}): {with_ - without:+.1f} ms.", ""]
         return "\n".join(lines)
 
     def lighthouse(self) -> str:

@@ -41,7 +41,9 @@ def detached_sleeper(how: str, marker: str) -> str:
 
 
 def writes_to(paths: list) -> str:
-    """A snippet's source that tries to write each of `paths`, printing `refused` for each write refused."""
+    """A snippet's source that tries to write each of `paths`, printing `refused` for each write refused:
+    by Landlock, by a read-only file system, or because the path is not there for the snippet at all (where
+    the snippet has a /tmp of its own, paths under the machine's /tmp are not)."""
     return (
         "import os\n"
         f"for path in {[str(p) for p in paths]!r}:\n"
@@ -49,7 +51,7 @@ def writes_to(paths: list) -> str:
         "        with open(path, 'w') as f:\n"
         "            f.write('pwned')\n"
         "        print('wrote', path)\n"
-        "    except PermissionError:\n"
+        "    except OSError:\n"
         "        print('refused')\n"
     )
 

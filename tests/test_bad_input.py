@@ -162,6 +162,21 @@ def html_and_javascript(p):
     return check
 
 
+def placeholders_and_directives_as_text(p):
+    # The engine's placeholder as it was before a per-process token, a directive and HTML: in the source (the
+    # listing on the page) and in the output, each must reach the page as the text it is.
+    text = "@@memo-output-0@@ <p>@@memo-output-1@@</p> {{ run case/good.py }} <b>bold</b>"
+    add_snippet(p, f"# {text}\nprint({text!r})\n")
+
+    def check(work):
+        for lang in ("ko", "en"):
+            soup = page(work, lang)
+            assert soup.select_one("#run-bad pre").get_text() == text + "\n"
+            assert any(text in listing.get_text() for listing in soup.select(".memo-source"))
+            assert len(soup.select(".memo-output")) == 2 and not soup.select("article b")
+    return check
+
+
 def non_utf8_output(p):
     add_snippet(p, "import sys\nsys.stdout.buffer.write(b'ok \\xff\\xfe end\\n')\n")
 
@@ -419,7 +434,7 @@ def assertion_on_an_unknown_fact(p):
 
 CASES = [
     syntax_error, unexpected_exception, infinite_loop, segfault, abort, sys_exit, huge_output,
-    html_and_javascript, non_utf8_output, non_utf8_source, missing_include, include_escaping_snippets,
+    html_and_javascript, placeholders_and_directives_as_text, non_utf8_output, non_utf8_source, missing_include, include_escaping_snippets,
     writes_files, duplicate_heading_ids, same_example_twice, translation_ids_differ, link_to_missing_page, broken_mkdocs_yml,
     memory_hog, detached_process, double_forked_daemon, prints_its_environment, project_on_sys_path,
     writes_into_the_project, overwrites_the_cache, writes_into_the_site, forged_cache_entry,
@@ -442,8 +457,10 @@ def assert_cache_whole(cache: Path):
 
 
 def assert_no_temporary_files(work: Path):
-    # The engine's run directories (memo-*); torch keeps its own compile cache beside them, by design.
-    assert not list((work / "tmp").glob("memo-*")), "temporary files left behind"
+    # The engine's run directories (memo-*, in memos-server-*); torch keeps its own compile cache beside them,
+    # by design.
+    assert not [p.name for p in (work / "tmp").iterdir() if p.name.startswith(("memo-", "memos-server-"))], \
+        "temporary files left behind"
 
 
 @pytest.mark.bad_input
@@ -475,21 +492,13 @@ def test_bad_input(work, case):
     assert_no_temporary_files(work)
 
 
-# Two snippets meet across builds: the first to bind an abstract socket (no file, so allowed to a confined
-# snippet) waits there for the other; run at different times, the first times out and its build fails.
+# Two snippets meet across builds: each runs a `sleep` that the test ends once it sees both at the same time
+# (a snippet reaches nothing of another's, and nothing outside: the test is their go-between); run at different
+# times, each sleeps until its timeout, and its build fails.
 BARRIER = (
-    "import socket\n"
-    "s = socket.socket(socket.AF_UNIX)\n"
-    "try:\n"
-    "    s.bind('\\0memos-barrier-{token}')\n"
-    "except OSError:  # bound by the other build's snippet, which waits for this one\n"
-    "    s.connect('\\0memos-barrier-{token}')\n"
-    "else:\n"
-    "    s.listen()\n"
-    "    s.settimeout(50)  # within the snippet's timeout (60 s)\n"
-    "    s.accept()[0].close()\n"
-    "s.close()\n"
-    "print('met')\n"
+    "import subprocess\n"
+    "done = subprocess.run(['sleep', '{token}'])\n"
+    "print('met' if done.returncode < 0 else 'alone')\n"
 )
 
 
@@ -497,8 +506,9 @@ BARRIER = (
 def test_two_builds_at_once_share_a_cache(tmp_path):
     """Both builds run the same new snippets and write the same entries at the same time: the barrier
     snippet, run by both, passes only if the two builds' snippets ran at the same time."""
+    token = unique()
     snippets = {f"s{i}": f"print('snippet {i}:', {i} ** 2)\n" for i in range(4)}
-    snippets["barrier"] = BARRIER.format(token=unique())
+    snippets["barrier"] = BARRIER.format(token=token)
     works = [tmp_path / "a", tmp_path / "b"]
     for work in works:
         write_project(work / "project", cache=str(tmp_path / "cache"))
@@ -512,14 +522,23 @@ def test_two_builds_at_once_share_a_cache(tmp_path):
                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         for w in works
     ]
-    for build in builds:
-        _, err = build.communicate(timeout=300)
-        assert build.returncode == 0, err[-3000:]
+    try:
+        while len(sleeping := alive(f"sleep {token}")) < 2 and all(b.poll() is None for b in builds):
+            time.sleep(0.1)
+        for p in sleeping:
+            p.kill()
+        for build in builds:
+            _, err = build.communicate(timeout=300)
+            assert build.returncode == 0, err[-3000:]
+    finally:
+        for build in builds:
+            if build.poll() is None:
+                build.kill()
     for w in works:
         assert page(w).select_one("#run-barrier pre").get_text() == "met\n"
     assert_cache_whole(tmp_path / "cache")
     assert len(list((tmp_path / "cache").rglob("*.json"))) == len(snippets) + 1  # and good.py
-    assert not list((tmp_path / "tmp").glob("memo-*"))
+    assert_no_temporary_files(tmp_path)
 
 
 def interrupted_build(work: Path, interrupt) -> None:
@@ -552,20 +571,20 @@ def interrupted_build(work: Path, interrupt) -> None:
         while not (len(list((work / "cache").rglob("*.json"))) == 2 and alive(f"sleep {marker}")):
             assert time.monotonic() < deadline and build.poll() is None, "the build never got to both snippets"
             time.sleep(0.1)
-        session = [p for p in psutil.process_iter() if _sid(p) == build.pid]
-        assert len(session) >= 3  # the build, the server and the endless snippet at least
+        started = [psutil.Process(build.pid), *psutil.Process(build.pid).children(recursive=True)]
+        assert len(started) >= 3  # the build, the server and the endless snippet at least
         interrupt(build)
         try:
             build.wait(timeout=30)
         except subprocess.TimeoutExpired:
             left = [f"{d['pid']} {d['status']} {' '.join(d['cmdline'] or ())[:150]}"
-                    for d in (p.as_dict(["pid", "status", "cmdline"]) for p in session) if d["status"]]
+                    for d in (p.as_dict(["pid", "status", "cmdline"]) for p in started) if d["status"]]
             build.send_signal(signal.SIGABRT)
             build.wait(timeout=10)
             pytest.fail("the build did not end 30 s after the interrupt; still running:\n" + "\n".join(left)
                         + "\nthe build's stderr:\n" + stderr.read_text("utf-8")[-6000:])
         deadline = time.monotonic() + 5  # the build ended: what it started may take a moment to be reaped
-        while [p for p in session if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] or alive(f"sleep {marker}"):
+        while [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE] or alive(f"sleep {marker}"):
             assert time.monotonic() < deadline, "processes left behind"
             time.sleep(0.05)
     finally:
@@ -575,13 +594,6 @@ def interrupted_build(work: Path, interrupt) -> None:
     outputs = sorted(json.loads(e.read_text("utf-8"))["result"]["output"] for e in (work / "cache").rglob("*.json"))
     assert outputs == [GOOD_OUTPUT + "\n", "quick\n"]
     assert_no_temporary_files(work)
-
-
-def _sid(p: psutil.Process) -> int | None:
-    try:
-        return os.getsid(p.pid)
-    except OSError:
-        return None
 
 
 @pytest.mark.bad_input

@@ -24,8 +24,10 @@ def test_quick_benchmark_prints_and_writes_its_table(tmp_path):
     assert done.stdout.strip() in table  # what it printed is what it wrote
     for row in ("the limit", "cold build", "warm build", "plain `mkdocs build` of the same site", "start-up",
                 "edit loop**: save `", "edit loop**: save that page's Markdown", "a process per snippet",
-                "peak memory"):
+                "peak memory", "cold build where the kernel refuses namespaces"):
         assert row in table
+    assert re.search(r"What the sandbox costs a snippet: .* ms as the build runs it \(snippets run sandboxed\), .* ms "
+                     r"where the kernel refuses namespaces \(snippets run WITHOUT namespaces of their own\)", table)
     assert "2 snippets" in table
     scores = [line for line in table.splitlines() if line.startswith("| `")]
     assert len(scores) == 1 and re.match(r"\| `[^`]*/` \| \d+ \| \d+", scores[0]), scores  # performance, accessibility

@@ -293,6 +293,8 @@ def test_paths_outside_snippets_are_refused(tmp_path):
     (tmp_path / "snippets").mkdir()
     with pytest.raises(ValueError, match="leaves snippets/"):
         snippet.resolve(tmp_path / "snippets", "../../etc/passwd")
+    with pytest.raises(ValueError, match="may hold only letters"):  # its listing's title: no markup in it
+        snippet.resolve(tmp_path / "snippets", 'a/b"onclick="x.py')
 
 
 def test_memory_limit_stops_the_snippet_and_nothing_else(run, tmp_path):
@@ -445,3 +447,51 @@ def test_terminal_output_keeps_the_last_state_of_each_line_and_colours():
     assert render.terminal("abcdef\rXY") == "XYcdef"
     html = render.terminal("\x1b[32mok\x1b[0m <i>")
     assert html == '<span class="ansi-green-fg">ok</span> &lt;i&gt;'
+
+
+def test_landlock_restricts_whatever_errno_an_earlier_call_left(tmp_path):
+    """The `landlock` package took the errno an earlier ctypes call had left for a failure of its own, and let
+    snippets write anywhere; each call is judged by what it returned now."""
+    from mkdocs_memos.engine.running import landlock
+
+    if not landlock.abi():
+        pytest.skip("this kernel has no Landlock")
+    (tmp_path / "in").mkdir()
+    code = (
+        "import ctypes, os\n"
+        "from mkdocs_memos.engine.running import landlock, syscalls\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "assert libc.unshare(-1) == -1 and ctypes.get_errno()  # a failure, its errno left in ctypes\n"
+        "syscalls.prctl(syscalls.PR_SET_NO_NEW_PRIVS, 1)\n"
+        f"print(landlock.restrict([{str(tmp_path / 'in')!r}], [os.devnull]) == landlock.abi())\n"
+        f"for path in ({str(tmp_path / 'in' / 'a')!r}, {str(tmp_path / 'b')!r}, os.devnull):\n"
+        "    try:\n"
+        "        open(path, 'w').close()\n"
+        "        print('wrote')\n"
+        "    except PermissionError:\n"
+        "        print('refused')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout == "True\nwrote\nrefused\nwrote\n"
+
+
+def test_without_bubblewrap_the_log_says_what_is_missing(monkeypatch):
+    from mkdocs_memos.engine.running import jail, sandbox
+
+    monkeypatch.setattr(jail.shutil, "which", lambda name: None)
+    found = jail.Jail.find()
+    assert found.bwrap is None and found.why == "not installed (apt-get install bubblewrap)"
+    line = sandbox.describe(found.why, "not asked", 7)
+    assert line.startswith("memos: snippets run WITHOUT namespaces of their own (bubblewrap: not installed")
+    for missing in ("a pid namespace of its own", "its own /tmp and /dev/shm", "network isolation"):
+        assert missing in line.split("Missing: ")[1]
+    assert "signals only its own processes (Landlock ABI 7)" in line.split("Missing: ")[0]
+    without_scopes = sandbox.describe(found.why, "not asked", 5)
+    assert "signals only its own processes (Landlock ABI 6, Linux 6.12)" in without_scopes.split("Missing: ")[1]
+    sandboxed = sandbox.describe(None, None, 7)
+    assert sandboxed.startswith("memos: snippets run sandboxed") and "Missing" not in sandboxed
+
+
+def test_a_note_made_of_a_runs_messages_is_text():
+    assert render.note("<b>x</b> & {{ run a/b.py }}") == (
+        '<div class="admonition note">\n<p>&lt;b&gt;x&lt;/b&gt; &amp; {{ run a/b.py }}</p>\n</div>')

@@ -84,6 +84,11 @@ def test_one_job_per_release_and_write_permission_only_where_nothing_runs():
         assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
     built = next(step for step in build["steps"] if "scripts.versions build" in step.get("run", ""))
     assert built["env"] == {"TORCH": MATRIX} and "${{" not in built["run"]  # the matrix reaches the shell as data
+    # snippets run sandboxed: bubblewrap, with user namespaces allowed, before the build
+    runs = [step.get("run", "") for step in build["steps"]]
+    sandbox = next(i for i, r in enumerate(runs) if "install" in r and "bubblewrap" in r)
+    assert "apparmor_restrict_unprivileged_userns=0" in runs[sandbox]
+    assert sandbox < next(i for i, r in enumerate(runs) if "scripts.versions build" in r)
     upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "site-releases/"
     # the newest release again, compared with every release built by this run (merged locally, never pushed);

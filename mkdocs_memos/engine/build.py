@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -29,8 +30,13 @@ from mkdocs_memos.engine.running.protocol import ERROR, OK, Result
 from mkdocs_memos.engine.running.runner import Batch, Runner, Summary
 from mkdocs_memos.engine.views import charts, history, render
 
-# Not `(?:<p>)?@@…`: a pattern that may start anywhere is tried at every character of every page.
-PLACEHOLDER = re.compile(r"<p>@@memo-output-(\d+)@@</p>|@@memo-output-(\d+)@@")
+# Where an output or a verdict goes, until it is in. Its token is drawn by this process, and is in no file, no
+# environment and no page's source: no snippet can print it, nor have it in its source, so no text of theirs is
+# ever taken for a placeholder. The same for every rebuild of `mkdocs serve`, whose pages are converted again
+# only if their Markdown changed (incremental.Renders). Not `(?:<p>)?@@…`: a pattern that may start anywhere
+# is tried at every character of every page.
+TOKEN = secrets.token_hex(8)
+PLACEHOLDER = re.compile(rf"<p>@@memo-{TOKEN}-(\d+)@@</p>|@@memo-{TOKEN}-(\d+)@@")
 CONDITIONAL = ("if", "else", "end", "assert")
 
 
@@ -104,6 +110,8 @@ class Build:
                 if result.status != OK:
                     unrun[f.name] = f"{snippet.display_path}: {result.message}"
             facts.update((f["name"], f["value"]) for f in result.facts)
+        if summary.isolation:
+            self.log.info(summary.isolation)
         self.log.info(f"memos: {summary}")
         torch = self.runner.torch
         examples = {n: self.sources.example(n) for n in self.sources.snippets}
@@ -160,7 +168,7 @@ class Build:
                 text = render.LABELS[lang]["unbound"].format(
                     snippets=", ".join(sorted({m.split(":")[0] for m in missing})), torch=self.torch,
                     reasons="; ".join(missing))
-                notes[block.start.line] = f'!!! note ""\n    {text}'
+                notes[block.start.line] = render.note(text)
             for n in block.hidden(taken):
                 lines[n - 1] = ""
         for d, condition in page.asserts:
@@ -221,7 +229,7 @@ class Build:
             if d.kind == "changes":  # Markdown (headings in the table of contents, highlighted diffs): made now
                 return self._changes(here, lang)
             blocks.append(lambda: self._block(d, lang, here, order))  # rendered once the results are in
-            placeholder = f"@@memo-output-{len(blocks) - 1}@@\n"
+            placeholder = f"@@memo-{TOKEN}-{len(blocks) - 1}@@\n"
             if d.kind == "run":
                 return f"{render.source(self.sources.snippets[d.arg])}\n\n{placeholder}"
             return placeholder

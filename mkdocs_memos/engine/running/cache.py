@@ -18,8 +18,8 @@ from mkdocs_memos.engine.running.interpreter import Interpreter
 from mkdocs_memos.engine.running.snippet import Snippet
 
 # The code whose changes can change an output or an entry's shape: editing it invalidates every entry.
-ENGINE_FILES = ("cache.py", "child.py", "figures.py", "matplotlib_backend.py", "protocol.py", "runner.py",
-                "server.py", "snippet.py")
+ENGINE_FILES = ("cache.py", "child.py", "figures.py", "jail.py", "landlock.py", "matplotlib_backend.py", "protocol.py",
+                "runner.py", "sandbox.py", "server.py", "snippet.py", "syscalls.py")
 
 
 def engine_version() -> str:

@@ -8,8 +8,9 @@ crash. An error of the engine itself (outside the snippet's code) is reported as
 What goes through `sys.stderr` (warnings, `print(file=sys.stderr)`) and the traceback are framed in that
 file (`Framed`), so that a notebook can store them as a kernel does: stderr, and an error apart from both.
 
-Before the snippet runs, the child confines it (see `confine`): an allowlisted environment, writes allowed
-only under its own run directory, and it becomes the reaper of every process the snippet starts.
+Before the snippet runs, the child confines it (see `confine`): namespaces of its own where the server can
+make them, an allowlisted environment, no capabilities, writes allowed only under its own run directory, and
+it becomes the reaper of every process the snippet starts.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import traceback
 import types
 import warnings
 
-from mkdocs_memos.engine.running import figures
+from mkdocs_memos.engine.running import figures, landlock, sandbox, syscalls
 from mkdocs_memos.engine.running.protocol import ERROR, OK, Job, Outcome
 
 # The largest output file a snippet may write; past it a write fails (Python ignores SIGXFSZ), and the server
@@ -37,19 +38,18 @@ from mkdocs_memos.engine.running.protocol import ERROR, OK, Job, Outcome
 OUTPUT_LIMIT = 256 * 1024 * 1024
 # The child's exit status when the engine failed and could not even write its result (a full disk).
 ENGINE_FAILED = 70
-PR_SET_PDEATHSIG = 1
-PR_SET_CHILD_SUBREAPER = 36
 
 
-def run(job: Job, tmp: str, marker: bytes) -> None:
-    """Run `job` in the run directory `tmp` (see server._start for its layout). `marker`: random bytes that
-    start each frame (see `Framed`), which no output can contain by chance."""
+def run(job: Job, tmp: str, marker: bytes, namespaces: bool) -> None:
+    """Run `job` in the run directory `tmp` (see server._start for its layout), in namespaces of its own if
+    `namespaces` (the server forked it into its pid namespace). `marker`: random bytes that start each frame
+    (see `Framed`), which no output can contain by chance."""
     status = ENGINE_FAILED
     try:
         result_fd = os.open(os.path.join(tmp, "result.json"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         _redirect(os.path.join(tmp, "output"), marker)
         try:
-            outcome = _run(job, tmp, marker)
+            outcome = _run(job, tmp, marker, namespaces)
         except BaseException:  # noqa: BLE001 - the snippet's own exceptions are caught in _run: this is ours
             outcome = Outcome(ERROR, engine=traceback.format_exc())
         os.write(result_fd, outcome.json().encode())
@@ -61,12 +61,12 @@ def run(job: Job, tmp: str, marker: bytes) -> None:
         os._exit(status)
 
 
-def _run(job: Job, tmp: str, marker: bytes) -> Outcome:
+def _run(job: Job, tmp: str, marker: bytes, namespaces: bool) -> Outcome:
     # A crash (SIGSEGV, SIGABRT) or the server's SIGUSR1 at the timeout prints the Python stack into the
     # output, so that the error can name the snippet's line the child was on.
     faulthandler.enable(file=sys.stderr, all_threads=False)
     faulthandler.register(signal.SIGUSR1, file=sys.stderr, all_threads=False)
-    workdir, outside = confine(os.path.join(tmp, "run"))
+    workdir, outside = confine(os.path.join(tmp, "run"), job.memory if namespaces else None)
     resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
     _deterministic(job.threads)
 
@@ -122,31 +122,39 @@ def _run(job: Job, tmp: str, marker: bytes) -> Outcome:
     return Outcome(OK, **evaluated, exception=exception, figures=drawn)
 
 
-def confine(run_dir: str) -> tuple[str, list[str]]:
+def confine(run_dir: str, memory: int | None = None) -> tuple[str, list[str]]:
     """Confine the rest of this process and all it starts. Returns the snippet's working directory, and the
     list in which the paths it writes outside `run_dir` are recorded where they cannot be refused.
 
+    - Namespaces, given `memory` (in the pid namespace the server forked it into): sandbox.enter, run_dir
+      made again in a private /tmp of that size.
+    - Privileges: none (syscalls.drop_privileges), for it and for any program it runs.
     - Writes: Landlock (unprivileged, Linux >= 5.13) lets this process tree write only under `run_dir` and
-      /dev/shm (DataLoader's shared memory); the project, the cache and the site are read-only to it. Where the
-      kernel lacks Landlock, an audit hook records what this process writes elsewhere (Python's own file
-      operations, not those of programs it starts), and the run fails naming the first such file.
+      /dev/shm (DataLoader's shared memory); the project, the cache and the site are read-only to it. It
+      also keeps the snippet from the memory and environment of other processes, and from Linux 6.12 from
+      signalling them. Where the kernel lacks Landlock, an audit hook records what this process writes
+      elsewhere (Python's own file operations, not those of programs it starts), and the run fails naming
+      the first such file.
     - Environment: only `ENVIRONMENT` and a HOME and TMPDIR of its own, so nothing of the build's environment
       (paths, tokens, the machine's names) can reach a page.
     - Processes: this process becomes the subreaper of all it starts (a daemon that detached by double fork
       stays below it, where the server finds and kills it), and dies with the server.
     - sys.path: the working directory first, as `python snippet.py` would have it, without the project.
     """
+    if memory is not None:
+        sandbox.enter(run_dir, memory)
     workdir, home, tmpdir = (os.path.join(run_dir, d) for d in ("cwd", "home", "tmp"))
     for d in (workdir, home, tmpdir):
         os.mkdir(d)
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    syscalls.prctl(syscalls.PR_SET_CHILD_SUBREAPER, 1)
+    syscalls.prctl(syscalls.PR_SET_PDEATHSIG, signal.SIGKILL)
     os.environ.clear()
     os.environ.update(environment(home, tmpdir))
     tempfile.tempdir = None  # the server's, cached: read TMPDIR again
+    syscalls.drop_privileges()
     outside: list[str] = []
-    if not _landlock(run_dir):
+    writable = [run_dir] + ["/dev/shm"] * os.path.isdir("/dev/shm")
+    if not landlock.restrict(writable, [os.devnull]):
         sys.addaudithook(_write_recorder(run_dir, outside))
     os.chdir(workdir)
     sys.path[:] = [workdir] + [p for p in sys.path[1:] if not os.path.isdir(os.path.join(p or ".", "mkdocs_memos"))]
@@ -159,28 +167,6 @@ def environment(home: str, tmpdir: str, python: str = sys.executable) -> dict:
     path = os.pathsep.join(dict.fromkeys([os.path.dirname(python), "/usr/local/bin", "/usr/bin", "/bin"]))
     return {"PATH": path, "HOME": home, "TMPDIR": tmpdir, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
             "MPLBACKEND": f"module://{figures.BACKEND}"}
-
-
-def _landlock(run_dir: str) -> bool:
-    """Whether writes outside `run_dir` are now refused by the kernel."""
-    try:
-        import landlock
-        from landlock import FSAccess
-    except ImportError:
-        return False
-    read = FSAccess.EXECUTE | FSAccess.READ_FILE | FSAccess.READ_DIR
-    try:
-        # Only writing is handled (denied unless allowed below); reading stays as it was.
-        writes = FSAccess.all() & ~read & ~FSAccess.IOCTL_DEV
-        rules = landlock.Ruleset(restrict_rules=writes)
-        rules.allow(run_dir)
-        if os.path.isdir("/dev/shm"):
-            rules.allow("/dev/shm")
-        rules.allow(os.devnull, rules=writes & FSAccess.all_file())
-        rules.apply()
-    except landlock.LandlockError:  # the kernel has no Landlock (or it is disabled)
-        return False
-    return True
 
 
 # Audit events of Python's file operations that change the file system, and the arguments naming paths changed.

@@ -1,9 +1,10 @@
 """What the runner, the fork server and its children say to each other: one schema, defined here only.
 
 The runner sends the server a `Job` per snippet, one JSON line each on its stdin. The server forks a child
-that runs the job and writes its `Outcome` (what running the snippet decided) to a file; the server adds what
-it saw from outside (the output, its streams, the time taken, a crash or a limit) and answers with an `Answer`,
-one JSON line on its stdout. The runner stamps the `Result` with the versions the server said hello with.
+that runs the job (and says it `started`), which writes its `Outcome` (what running the snippet decided) to a
+file; the server adds what it saw from outside (the output, its streams, the time taken, a crash or a limit)
+and answers with an `Answer`, one JSON line on its stdout. The runner stamps the `Result` with the versions
+the server said hello with.
 """
 
 from __future__ import annotations
@@ -16,13 +17,22 @@ from mkdocs_memos.engine.running.snippet import Snippet
 OK, ERROR, SKIPPED = "ok", "error", "skipped"
 
 
-def hello(stamp: dict) -> str:
-    """The server's first line, once torch is imported: the versions that stamp every result."""
-    return json.dumps({"hello": stamp}) + "\n"
+def hello(stamp: dict, isolation: dict, tmp: str) -> str:
+    """The server's first line, once torch is imported: the versions that stamp every result, how the snippets
+    are isolated ({"namespaces": why they could not be made, or None; "landlock": its ABI}), and the folder of
+    its run directories (which the runner removes should the server be killed)."""
+    return json.dumps({"hello": stamp, "isolation": isolation, "tmp": tmp}) + "\n"
 
 
 def read_hello(line: str) -> dict:
-    return json.loads(line)["hello"]
+    """What `hello` said: its "hello" (the stamp), "isolation" and "tmp"."""
+    return json.loads(line)
+
+
+def started(id: int) -> str:
+    """The server's line when it forks the child of job `id`: should the server die, the runner knows which
+    snippets were running."""
+    return json.dumps({"started": id}) + "\n"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ while the server imports torch, and waits for the results only when it must put 
 from __future__ import annotations
 
 import json
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -19,13 +21,13 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
+from mkdocs_memos.engine.running import sandbox
 from mkdocs_memos.engine.running.cache import Cache
 from mkdocs_memos.engine.running.child import environment
 from mkdocs_memos.engine.running.interpreter import Interpreter
-from mkdocs_memos.engine.running.protocol import OK, SKIPPED, Answer, Job, Result, read_hello
+from mkdocs_memos.engine.running.jail import ROOT, Jail, needed
+from mkdocs_memos.engine.running.protocol import ERROR, OK, SKIPPED, Answer, Job, Result, read_hello
 from mkdocs_memos.engine.running.snippet import Snippet
-
-ROOT = Path(__file__).resolve().parents[3]  # where mkdocs_memos is imported from
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Summary:
     ran: int = 0
     seconds: float = 0.0
     slowest: list = field(default_factory=list)  # (seconds, snippet name)
+    isolation: str = ""  # the log's line on how snippets are isolated, said once per server (sandbox.describe)
 
     def __str__(self) -> str:
         text = f"{self.total} snippets: {self.cached} from cache, {self.ran} ran"
@@ -47,58 +50,97 @@ class InterpreterMissing(Exception):
     """Snippets must run, and the Python recorded to run them is gone."""
 
 
-class Server:
-    """A running `python -m mkdocs_memos.engine.running.server`. Starting one returns at once: it says hello (after importing torch)
-    while the caller goes on, and `stamp` waits for that hello."""
+class ServerStopped(Exception):
+    """The server ended before answering every job: `running` are the ids of the jobs it had started."""
 
-    def __init__(self, jobs: int, interpreter: Interpreter):
+    def __init__(self, how: str, running: set[int]):
+        super().__init__(f"the snippet server stopped ({how})")
+        self.how, self.running = how, running
+
+
+class Server:
+    """A running `python -m mkdocs_memos.engine.running.server`, in bubblewrap's jail if `jail` has one.
+    Starting one returns at once: it says hello (after importing torch) while the caller goes on, and `stamp`
+    waits for that hello."""
+
+    def __init__(self, jobs: int, interpreter: Interpreter, jail: Jail):
+        command = [interpreter.executable, "-m", "mkdocs_memos.engine.running.server", "--jobs", str(jobs)]
+        self.jail = jail
+        tmp = tempfile.gettempdir()
+        if jail.bwrap:  # the jail's /tmp, in memory: it ends with the jail, whatever ends the server
+            tmp = "/tmp"
+            command = [*jail.command(needed(interpreter.executable)), *command, "--namespaces"]
         # Not the build's environment: the snippets' own (see child.environment), plus where to import this
         # very engine from (the children take it off sys.path) and where to make the run directories.
-        tmp = tempfile.gettempdir()
         env = dict(environment(tmp, tmp, interpreter.executable), PYTHONPATH=str(ROOT), TMPDIR=tmp)
-        self.process = subprocess.Popen(
-            [interpreter.executable, "-m", "mkdocs_memos.engine.running.server", "--jobs", str(jobs)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=tmp, env=env, text=True, bufsize=1,
-        )
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=tmp,
+                                        env=env, text=True, bufsize=1)
+        self.tmp: str | None = None  # the folder of its run directories, on the machine's disk if not jailed
         self._stamp: dict | None = None
+        self._isolation: str | None = None  # the log's line, until said
         self._lock = threading.Lock()  # one batch at a time reads the answers (`mkdocs serve` rebuilds)
 
     @property
     def stamp(self) -> dict:
         if self._stamp is None:
-            self._stamp = read_hello(self._read())
+            hello = read_hello(self._read(set()))
+            isolation = hello["isolation"]
+            self._isolation = sandbox.describe(self.jail.why, isolation["namespaces"], isolation["landlock"])
+            self.tmp = None if self.jail.bwrap else hello["tmp"]
+            self._stamp = hello["hello"]
         return self._stamp
 
-    def _read(self) -> str:
+    def isolation(self) -> str:
+        """The log's line on how snippets are isolated: once, then empty."""
+        line, self._isolation = self._isolation or "", ""
+        return line
+
+    def _read(self, running: set[int]) -> str:
         line = self.process.stdout.readline()
         if not line:
-            code = self.process.wait()
-            raise RuntimeError(f"the snippet server stopped (exit status {code}); its error is printed above")
+            raise ServerStopped(self._ended(), running)
         return line
+
+    def _ended(self) -> str:
+        """How the server ended, once it has; its run directories removed (it removes them itself unless
+        killed)."""
+        code = self.process.wait()
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        # bwrap exits with 128 + the signal that killed what it ran, as a shell does.
+        sig = -code if code < 0 else code - 128 if self.jail.bwrap and code > 128 else 0
+        return f"killed by signal {sig} ({signal.Signals(sig).name})" if sig else f"exit status {code}"
 
     def run(self, jobs: list[Job], done) -> None:
         """Calls `done(job id, result)` for each job as soon as its answer arrives. The jobs are written by a thread
         of their own: the server answers while it reads them, and a batch larger than the pipe would
-        otherwise block both sides."""
+        otherwise block both sides. ServerStopped if the server ends first."""
         with self._lock:
             stamp = self.stamp
             lines = "".join(job.line() for job in jobs)
             writer = threading.Thread(target=self._write, args=(lines,), daemon=True)
             writer.start()
+            running: set[int] = set()
             for _ in jobs:
-                answer = Answer.read(json.loads(self._read()))
+                while "started" in (data := json.loads(self._read(running))):
+                    running.add(data["started"])
+                answer = Answer.read(data)
+                running.discard(answer.id)
                 answer.result.stamp = stamp
                 done(answer.id, answer.result)
             writer.join()
 
     def _write(self, lines: str) -> None:
-        self.process.stdin.write(lines)
-        self.process.stdin.flush()
+        try:
+            self.process.stdin.write(lines)
+            self.process.stdin.flush()
+        except BrokenPipeError:  # the server ended: the reader says how
+            pass
 
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.stdin.close()
-            self.process.wait()
+        self._ended()
 
 
 class Batch:
@@ -124,12 +166,22 @@ class Batch:
 
     def _run(self) -> None:
         try:
-            self.server.run([Job.of(i, s) for i, s in enumerate(self.todo)], self._done)
-            self.summary.ran = len(self.todo)
+            try:
+                self.server.run([Job.of(i, s) for i, s in enumerate(self.todo)], self._done)
+            except ServerStopped as e:  # each snippet it did not answer fails, named with its pages as any other
+                self._unanswered(e)
+            self.summary.isolation = self.server.isolation()
+            self.summary.ran = sum(bool(self.results[s.name].stamp) for s in self.todo)  # what the server answered
             self.summary.seconds = time.monotonic() - self.start
             self.summary.slowest = sorted(((self.results[s.name].seconds, s.name) for s in self.todo), reverse=True)[:3]
         except BaseException as e:  # noqa: BLE001 - raised again in the caller's thread by wait()
             self._error = e
+
+    def _unanswered(self, stopped: ServerStopped) -> None:
+        for i, s in enumerate(self.todo):
+            if s.name not in self.results:
+                when = "while it ran" if i in stopped.running else "before it could run"
+                self.results[s.name] = Result(ERROR, message=f"{stopped} {when}; its error, if any, is printed above")
 
     def _done(self, i: int, result: Result) -> None:
         """One result in: cached at once, so that an interrupted build keeps every result it got."""
@@ -162,11 +214,16 @@ class Runner:
         self.progress = progress or (lambda done, total: None)
         self.torch = self.interpreter.torch
         self._server: Server | None = None
+        self._jail: Jail | None = None  # found when a server first starts
 
     def server(self) -> Server:
         """The running server, started when first needed (or again, if it stopped)."""
         if self._server is None or self._server.process.poll() is not None:
-            self._server = Server(self.jobs, self.interpreter)
+            if self._server is not None:
+                self._server.close()
+            if self._jail is None:
+                self._jail = Jail.find()
+            self._server = Server(self.jobs, self.interpreter, self._jail)
         return self._server
 
     def triage(self, snippets: list[Snippet]) -> tuple[dict[str, Result], list[Snippet]]:

@@ -1,9 +1,11 @@
-"""The fork server: imports torch once, then forks one child per snippet (`python -m mkdocs_memos.engine.server`).
+"""The fork server: imports torch once, then forks one child per snippet (`python -m mkdocs_memos.engine.running.server`).
 
 Protocol, one JSON object per line: the server says hello with the versions that will stamp every output,
 then answers each job read from stdin with its result on stdout, in the order the jobs finish. At most
 `--jobs` children run at once; each is killed with every process it started at its timeout or memory
-limit, and when it ends. Ctrl-C, SIGTERM or the build's death ends them all, and the server.
+limit, and when it ends. Ctrl-C, SIGTERM or the end of stdin (the build closed it, or died) ends them all,
+and the server. With `--namespaces` (in bubblewrap's jail, see jail.py) each child gets namespaces of its
+own (sandbox.py), where the kernel allows it.
 
 Forking is what makes isolation cheap: a child starts with torch already imported (the import costs more than
 most snippets) and with nothing another snippet did. The parent must never run a torch op itself: forking a
@@ -13,7 +15,6 @@ process whose thread pools have started makes children hang.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import importlib
 import json
 import mmap
@@ -31,8 +32,8 @@ from dataclasses import dataclass, field
 
 import psutil
 
-from mkdocs_memos.engine.running import child
-from mkdocs_memos.engine.running.protocol import ERROR, Answer, Job, Outcome, Result, hello
+from mkdocs_memos.engine.running import child, landlock, sandbox, syscalls
+from mkdocs_memos.engine.running.protocol import ERROR, Answer, Job, Outcome, Result, hello, started
 
 # Shown at most, in bytes, of one snippet's output; the rest is counted and cut with a visible note.
 SHOWN_BYTES = 64 * 1024
@@ -45,8 +46,8 @@ OPTIONAL_MODULES = ("torch._dynamo", "torch.func", "functorch.compile")
 TAIL_BYTES = 16 * 1024
 # How long a hanging child gets to print its stack (on SIGUSR1) before it is killed.
 DUMP_GRACE = 0.3
-# Seconds between two looks at the running snippets' memory (and at the build still being there): reading a
-# process's memory is cheap, and a snippet cannot allocate far past its limit between two looks.
+# Seconds between two looks at the running snippets' memory: reading a process's memory is cheap, and a
+# snippet cannot allocate far past its limit between two looks.
 POLL = 0.1
 
 
@@ -93,6 +94,7 @@ class Running:
     pidfd: int
     tmp: str
     marker: bytes
+    init: int | None  # the pid 1 of its pid namespace, if it has one
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -103,37 +105,41 @@ class Running:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--jobs", type=int, default=2)
-    jobs = parser.parse_args().jobs
+    parser.add_argument("--namespaces", action="store_true", help="namespaces per snippet (in bubblewrap's jail)")
+    args = parser.parse_args()
+    jobs = args.jobs
 
     out = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)  # a stray print of the server itself must not corrupt the protocol
+    refused = sandbox.probe() if args.namespaces else "not asked"  # before torch: it forks
+    pids = sandbox.Pids() if refused is None else None
     # Orphans of the snippets (a daemon whose snippet's process died) come to the server, which kills them.
-    ctypes.CDLL(None).prctl(child.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    # Ctrl-C reaches the whole process group (not the snippets, each in a group of its own), SIGTERM maybe the
-    # server alone: both raise KeyboardInterrupt here, and main's `finally` ends every snippet.
+    syscalls.prctl(syscalls.PR_SET_CHILD_SUBREAPER, 1)
+    # Ctrl-C reaches the whole process group (not the snippets, each in a session of its own), SIGTERM maybe
+    # the server alone: both raise KeyboardInterrupt here, and main's `finally` ends every snippet.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    parent = os.getppid()
-    out.write(hello(warm_up()))
+    stamp = warm_up()
+    # The run directories' folder, removed when the server ends; the runner removes it if the server is killed.
+    tempfile.tempdir = tempfile.mkdtemp(prefix="memos-server-")
+    out.write(hello(stamp, {"namespaces": refused, "landlock": landlock.abi()}, tempfile.tempdir))
     scrub = _scrubber()
 
     queue: list[Job] = []
     running: dict[int, Running] = {}  # by pidfd
     buffer = b""
-    stdin_open = True
     try:
-        while stdin_open or queue or running:
+        while True:
             while queue and len(running) < jobs:
-                r = _start(queue.pop(0))
+                r = _start(queue.pop(0), pids, out.fileno())
                 running[r.pidfd] = r
+                out.write(started(r.job.id))
             now = time.monotonic()
             timeout = min([r.deadline - now for r in running.values()] + [POLL])
-            readers = ([0] if stdin_open else []) + list(running)
-            ready, _, _ = select.select(readers, [], [], max(timeout, 0))
-            if os.getppid() != parent:  # the build died without a word (SIGKILL): end with it
-                return
+            ready, _, _ = select.select([0, *running], [], [], max(timeout, 0))
             if 0 in ready:
                 chunk = os.read(0, 1 << 16)
-                stdin_open = bool(chunk)
+                if not chunk:  # the build closed it (nothing more to run), or died: end every snippet now
+                    return
                 buffer += chunk
                 *lines, buffer = buffer.split(b"\n")
                 queue.extend(Job.read(line) for line in lines if line.strip())
@@ -144,38 +150,44 @@ def main() -> None:
                     del running[fd]
                     answer = _finish(r, stop, scrub)
                     # Before the answer: whoever reads it may look for the snippet's leftovers at once.
-                    _kill_orphans({r.pid for r in running.values()})
+                    _kill_orphans({p for r in running.values() for p in (r.pid, r.init) if p})
                     out.write(answer.line())
     finally:
         for r in running.values():
             _kill_tree(r.pid)
             os.waitpid(r.pid, 0)
-            shutil.rmtree(r.tmp, ignore_errors=True)
+            if r.init:
+                sandbox.end(r.init)
         _kill_orphans(set())
+        shutil.rmtree(tempfile.gettempdir(), ignore_errors=True)
 
 
 def _over_limit(r: Running, now: float) -> str | None:
     """Why `r` must be stopped now, if it must: its timeout, or its memory limit."""
     if now >= r.deadline:
         return f"timed out after {r.job.timeout:g} s (# memo: timeout)"
-    if sum(_anonymous(pid) for pid in _tree(r.pid)) > r.job.memory:
+    tmp = sandbox.tmp_used(r.pid) if r.init else 0  # its private /tmp and /dev/shm
+    if sum(_anonymous(pid) for pid in _tree(r.pid)) + tmp > r.job.memory:
         return f"used more than its memory limit of {_size(r.job.memory)} (# memo: memory)"
     return None
 
 
-def _start(job: Job) -> Running:
-    """Fork the child that runs `job`. Its run directory, removed when it ends: `output` and `result.json`,
-    and `run/` (the only place the snippet may write: its working directory, HOME and TMPDIR)."""
+def _start(job: Job, pids: sandbox.Pids | None, answers: int) -> Running:
+    """Fork the child that runs `job`, in a pid namespace of its own if `pids`. Its run directory, removed when
+    it ends: `output` and `result.json`, and `run/` (the only place the snippet may write: its working
+    directory, HOME and TMPDIR). `answers`: the server's end of the pipe to the runner, which no process of
+    the snippet keeps open (the runner sees the server's death as that pipe's end)."""
     tmp = tempfile.mkdtemp(prefix="memo-")
     os.mkdir(os.path.join(tmp, "run"))
     marker = b"\x1e" + os.urandom(8).hex().encode() + b" "  # starts each frame of stderr (child.Framed)
-    pid = os.fork()
+    pid, init = pids.fork() if pids else (os.fork(), None)
     if pid == 0:
-        os.setpgid(0, 0)
+        os.close(answers)
+        # A session of its own: no controlling terminal, which it could open and feed keystrokes (TIOCSTI).
+        os.setsid()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as in `python snippet.py`: the server's are its own
-        child.run(job, tmp, marker)
-    os.setpgid(pid, pid)  # also here, so a kill right after fork reaches the group
-    return Running(job=job, pid=pid, pidfd=os.pidfd_open(pid), tmp=tmp, marker=marker)
+        child.run(job, tmp, marker, namespaces=pids is not None)
+    return Running(job=job, pid=pid, pidfd=os.pidfd_open(pid), tmp=tmp, marker=marker, init=init)
 
 
 def _finish(r: Running, stopped: str | None, scrub) -> Answer:
@@ -184,6 +196,8 @@ def _finish(r: Running, stopped: str | None, scrub) -> Answer:
     _kill_tree(r.pid)  # DataLoader workers, daemons and other leftovers of the snippet
     _, status = os.waitpid(r.pid, 0)
     os.close(r.pidfd)
+    if r.init:
+        sandbox.end(r.init)
     seconds = time.monotonic() - r.started
     try:
         full = os.path.getsize(os.path.join(r.tmp, "output"))

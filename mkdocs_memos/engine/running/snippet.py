@@ -69,8 +69,15 @@ class Snippet:
     titles: tuple[Title, ...] = field(default=())  # its figures' titles in other languages, in the figures' order
 
 
+# A snippet's path as a page names it: it goes into the page's HTML (its listing's title), where no quote or
+# bracket of it may be read as markup.
+NAME = re.compile(r"[\w.-]+(/[\w.-]+)*")
+
+
 def resolve(snippets_dir: Path, name: str) -> Path:
     """The file a page names, refusing paths that leave snippets/."""
+    if not NAME.fullmatch(name):
+        raise ValueError(f"snippet path '{name}' may hold only letters, digits, '.', '_', '-' and '/'")
     root = snippets_dir.resolve()
     path = (root / name).resolve()
     if not path.is_relative_to(root):

@@ -131,7 +131,7 @@ def build(title: str, markdown: str, lang: str, torch: str, snippets: dict[str, 
             # Not a code cell: it would fail under this torch, and stop "Run all".
             fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", code)), default=0))
             cells.append(new_markdown_cell("\n\n".join(
-                [*intro, result.message, f"`{snippet.display_path}`", f"{fence}python\n{code}\n{fence}"])))
+                [*intro, escape(result.message), f"`{snippet.display_path}`", f"{fence}python\n{code}\n{fence}"])))
             continue
         cells.append(new_markdown_cell("\n\n".join([*intro, f"`{snippet.display_path}`"])))
         cell = new_code_cell(code, outputs=_outputs(snippet, result, lang) if result.status == "ok" else [])

@@ -187,6 +187,12 @@ def error(message: str, output: str, lang: str) -> str:
     )
 
 
+def note(text: str) -> str:
+    """A note without a title in the page's Markdown, in HTML (as Material's `!!! note ""` renders) rather than
+    Markdown: `text` may hold a snippet's messages, and nothing of those is read as Markdown or HTML."""
+    return f'<div class="admonition note">\n<p>{escape(text)}</p>\n</div>'
+
+
 def notice(kind: str, lang: str) -> str:
     """An admonition above a page's text about its translation ("untranslated", "outdated"), in Markdown."""
     style, title, text = LABELS[lang][kind]
@@ -234,7 +240,7 @@ def claim(claim_id: str, words: str, verdict: Verdict | None, lang: str, torch: 
     verdict = verdict or Verdict(claim_id)
     cases = cases or {}
     items = "".join(
-        f"<li><code>{escape(e.expr)}</code> → <code>{e.value}</code> ({_output_link(e.snippet, cases, lang)})</li>"
+        f"<li><code>{escape(e.expr)}</code> → <code>{escape(str(e.value))}</code> ({_output_link(e.snippet, cases, lang)})</li>"
         for e in verdict.evidence
     )
     why = why_not_plain(verdict, lang, cases)

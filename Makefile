@@ -17,7 +17,7 @@ build: $(VENV)/.site  ## the static site in site/, every example executed (or ca
 	$(MKDOCS) build --strict
 
 test: $(VENV)/.site $(VENV)/.test $(VENV)/.versions browser sandbox node_modules/.installed $(VENV)/.bench $(PROPERDOCS_VENV)/.site  ## every test
-	$(PY) -m pytest --durations=15  # the slowest tests listed at the end, to keep CI under 20 minutes
+	$(PY) -m pytest -n 2 --dist loadfile --durations=15  # the slowest tests listed at the end, to keep CI under 15 minutes
 
 test-fast: $(VENV)/.site $(VENV)/.test  ## the fast tier: engine, site model and shims, no site build (under 30 s)
 	$(PY) -m pytest -m fast

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from scripts.project import copy_project
 
@@ -70,9 +71,11 @@ def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The real site, built with --strict from the repository as it is."""
+    """The real site, built with --strict from the repository as it is. Each of pytest-xdist's workers builds
+    its own, one after the other: the first runs the snippets, the others find every output in the cache."""
     out = tmp_path_factory.mktemp("site")
-    done = build(ROOT, out)
+    with FileLock(tmp_path_factory.getbasetemp().parent / "site.lock"):
+        done = build(ROOT, out)
     assert done.returncode == 0, done.stderr
     return out
 

@@ -16,7 +16,7 @@ from mkdocs_memos.engine.running import snippet
 from mkdocs_memos.engine.running.interpreter import Interpreter
 from mkdocs_memos.engine.running.protocol import Result
 from mkdocs_memos.engine.running.runner import Runner
-from mkdocs_memos.engine.views import notebook, render
+from mkdocs_memos.engine.views import history, notebook, render
 from tests.conftest import ROOT
 
 DRAWS = """\
@@ -184,8 +184,9 @@ def test_a_release_comparison_compares_what_figures_plot():
     assert step.changes == []  # drawn differently, the same data
     (step,) = releases.steps([manifest("2.13.0", "a" * 64, "1"), manifest("2.14.1", "b" * 64, "2")])
     (d,) = step.changes
-    assert d.kind == "output" and "-figure 1: mask (plotted data aaaaaaaaaaaa)" in d.diff
-    assert d.summary == "figure 1 (mask): other data plotted"
+    assert d.kind == "behaviour" and "-figure 1: mask (plotted data aaaaaaaaaaaa)" in d.diff
+    assert [c.what for c in d.changes] == ["figure"]
+    assert history.sentence(d.changes[0], "2.13", "en") == "The figure “mask” plots other data."
 
 
 SITE_PAGE = "rnn-dropout-mask"

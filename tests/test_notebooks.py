@@ -312,7 +312,7 @@ def test_a_snippet_for_another_release_is_shown_not_run():
     result = Result(status="skipped", message="needs torch>=9; this site uses torch 2.0.0")
     nb = notebook.build("T", "{{ run t/new.py }}\n", "en", "2.0.0", {"t/new.py": s}, {"t/new.py": result})
     assert snippet_cells(nb) == []  # "Run all" would fail on it
-    assert "needs torch>=9" in nb.cells[-1].source and "```python\nprint(1)\n```" in nb.cells[-1].source
+    assert "needs torch&gt;=9" in nb.cells[-1].source  # the message as Markdown text, escaped and "```python\nprint(1)\n```" in nb.cells[-1].source
 
 
 def test_notebook_page_headings_carry_the_page_ids(tmp_path):

@@ -1,4 +1,5 @@
 # What built the outputs of this site: every example ran with exactly these versions.
+# memo: not-compared
 # memo: fact examples-ran-on-cpu: not torch.cuda.is_available()
 import platform
 

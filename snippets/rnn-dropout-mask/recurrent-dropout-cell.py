@@ -1,3 +1,4 @@
+# memo: random-draws
 # memo: fact recurrent-mask-fixed: bool((kept[1:] == kept[1]).all())
 # Dropout on the recurrent connection itself: a loop over nn.LSTMCell that drops units of the hidden state
 # passed from one step to the next, with one mask per sequence (Gal & Ghahramani's variational dropout).

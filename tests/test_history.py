@@ -133,6 +133,13 @@ def test_noise_is_no_difference_and_nondeterministic_examples_are_not_compared()
     assert difference(entry(JIT.format(n=1488, cat="FutureWarning")), entry(JIT.format(n=1491, cat="FutureWarning"))) is None
     timing = entry("step 12.5 ms\n", nondeterministic=True)
     assert difference(timing, timing | {"output": "step 9.1 ms\nother\n"}) is None
+    # the environment listing: which wheel was installed (a CUDA version, CPU only) is no change of PyTorch's
+    listing = "torch   {v}\nCUDA    {build}, GPU available: False\n"
+    assert difference(entry(listing.format(v="2.12.1+cu130", build="torch built for CUDA 13.0")),
+                      entry(listing.format(v="2.13.0+cpu", build="a CPU-only build of torch"))) is None
+    gpu = difference(entry(listing.format(v="2.13.0+cpu", build="a CPU-only build of torch")),
+                     entry(listing.format(v="2.14.1", build="a CPU-only build of torch").replace("False", "True")))
+    assert gpu.kind == differences.BEHAVIOUR  # whether a GPU was there still counts
 
 
 def test_an_example_that_starts_running_says_since_when_and_why():

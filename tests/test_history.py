@@ -129,12 +129,17 @@ def test_random_draws_are_behaviour_when_a_check_or_a_word_changes():
     assert difference(undeclared, undeclared | {"output": DROPOUT.format(z=525, u=False)}).kind == differences.BEHAVIOUR
 
 
-def test_noise_is_no_difference_and_nondeterministic_or_not_compared_examples_are_not_compared():
+def test_noise_is_no_difference_and_nondeterministic_examples_are_not_compared():
     assert difference(entry(JIT.format(n=1488, cat="FutureWarning")), entry(JIT.format(n=1491, cat="FutureWarning"))) is None
     timing = entry("step 12.5 ms\n", nondeterministic=True)
     assert difference(timing, timing | {"output": "step 9.1 ms\nother\n"}) is None
-    build = entry("CUDA a CPU-only build\n", compared=False)
-    assert difference(build, build | {"output": "CUDA built for CUDA 13.0\n"}) is None
+    # the environment listing: which wheel was installed (a CUDA version, CPU only) is no change of PyTorch's
+    listing = "torch   {v}\nCUDA    {build}, GPU available: False\n"
+    assert difference(entry(listing.format(v="2.12.1+cu130", build="torch built for CUDA 13.0")),
+                      entry(listing.format(v="2.13.0+cpu", build="a CPU-only build of torch"))) is None
+    gpu = difference(entry(listing.format(v="2.13.0+cpu", build="a CPU-only build of torch")),
+                     entry(listing.format(v="2.14.1", build="a CPU-only build of torch").replace("False", "True")))
+    assert gpu.kind == differences.BEHAVIOUR  # whether a GPU was there still counts
 
 
 def test_an_example_that_starts_running_says_since_when_and_why():
@@ -170,16 +175,14 @@ TWO = [manifest("2.13.0", {"p/zero.py": entry(ZERO_GRAD.format(v=False)),
                            "p/drop.py": entry(DROPOUT.format(z=500, u=False), random_draws=True),
                            "p/new.py": entry("", status="skipped", requires="torch>=2.14"),
                            "p/time.py": entry("step 12.5 ms\n", nondeterministic=True,
-                                              measurements=measurements.measure("step 12.5 ms\n")),
-                           "p/env.py": entry("CUDA a CPU-only build\n", compared=False)},
+                                              measurements=measurements.measure("step 12.5 ms\n"))},
                 {"zero-none": "fails"}),
        manifest("2.14.1", {"p/zero.py": entry(ZERO_GRAD.format(v=True)),
                            "p/copy.py": entry(COPY.format(a="detach().clone")),
                            "p/drop.py": entry(DROPOUT.format(z=525, u=False), random_draws=True),
                            "p/new.py": entry("x\n"),
                            "p/time.py": entry("step 9.1 ms\n", nondeterministic=True,
-                                              measurements=measurements.measure("step 9.1 ms\n")),
-                           "p/env.py": entry("CUDA built for CUDA 13.0\n", compared=False)},
+                                              measurements=measurements.measure("step 9.1 ms\n"))},
                 {"zero-none": "holds"})]
 
 
@@ -231,12 +234,11 @@ def test_matrix_says_only_what_it_measured_and_links_every_cell():
                                                  "../faster-training/#claim-zero-none"]
     rows = {tr.th.code.get_text(): tr for tr in examples.tbody.select("tr")}
     cells = {n: [td["data-output"] for td in tr.select("td")] for n, tr in rows.items()}
-    assert cells == {"p/env.py": ["not-compared", "not-compared"], "p/copy.py": ["runs", "changed"], "p/drop.py": ["runs", "same"], "p/new.py": ["not-run", "first"],
+    assert cells == {"p/copy.py": ["runs", "changed"], "p/drop.py": ["runs", "same"], "p/new.py": ["not-run", "first"],
                      "p/time.py": ["varies", "varies"], "p/zero.py": ["runs", "changed"]}
     assert [a["href"] for a in rows["p/zero.py"].select("td a")] == [
         "../../2.13/en/p/#run-x", "../p/#run-x", "../what-changed/#changed-2-14-p-zero"]
     assert rows["p/time.py"].select("td")[0].get_text() == "varies (not compared)"
-    assert rows["p/env.py"].select("td")[1].get_text() == "not compared"  # its output describes the build
     assert rows["p/new.py"].select("td")[1].get_text() == "first runs here"
     not_run = rows["p/new.py"].select("td")[0]
     assert not_run.get_text() == "does not run" and not_run["title"] == "runs on torch>=2.14"

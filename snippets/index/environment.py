@@ -1,5 +1,4 @@
 # What built the outputs of this site: every example ran with exactly these versions.
-# memo: not-compared
 # memo: fact examples-ran-on-cpu: not torch.cuda.is_available()
 import platform
 

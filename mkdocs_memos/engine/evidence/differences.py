@@ -2,7 +2,7 @@
 a sentence can be made of (engine/views/history.py makes them, in each language).
 
 What is not behaviour at all is scrubbed first (NOISE: line numbers inside installed packages, memory addresses,
-durations, the environment listing's versions): outputs that differ only there do not differ.
+durations, the environment listing's versions and build): outputs that differ only there do not differ.
 
 Each kind but the last is a normalisation of both outputs; a difference is of the first kind whose normalisation,
 with those before it, makes the two outputs equal:
@@ -39,6 +39,9 @@ NOISE = [
     (re.compile(r"\b\d+(?:\.\d+)?\s?(?:s|ms|us|µs|ns|sec|seconds)\b"), "<duration>"),
     # the environment listing (snippets/index/environment.py) names the versions that differ by definition
     (re.compile(r"^(torch|python|numpy)(\s+)\d+\.\d+\S*\s*$"), r"\1\2<version>"),
+    # and the build it installed (for CUDA 12.8, 13.0, or CPU only): a choice of wheel, not of PyTorch
+    (re.compile(r"^(CUDA\s+)(?:torch built for CUDA \S+|a CPU-only build of torch),(?= GPU available:)"),
+     r"\1<build>,"),
 ]
 
 COSMETIC, GENERATED, RANDOM, MESSAGE, BEHAVIOUR = "cosmetic", "generated", "random", "message", "behaviour"

@@ -52,7 +52,6 @@ def manifest(torch_version: str, python: str, snippets: dict, results: dict, pag
             "figures": [{"title": f["title"], "sha256": hashlib.sha256(f["data"].encode()).hexdigest(),
                          "plotted": f["plotted"]} for f in r.figures],
             "nondeterministic": s.nondeterministic,
-            "compared": s.compared,
             "random_draws": s.random_draws,
             "requires": s.requires,
             "checks": [[c["claim"], c["line"], c["value"]] for c in r.checks],
@@ -104,8 +103,8 @@ class Difference:
 
 def compare(snippet: str, then: dict, then_manifest: dict, now: dict, now_manifest: dict) -> Difference | None:
     """How one snippet's entry differs from an older release's, or None: the same output but for noise,
-    declared nondeterministic or not compared, or run in neither."""
-    if then["nondeterministic"] or now["nondeterministic"] or not (then.get("compared", True) and now.get("compared", True)):
+    declared nondeterministic, or run in neither."""
+    if then["nondeterministic"] or now["nondeterministic"]:
         return None
     ran = (then["status"] == "ok", now["status"] == "ok")
     older = (snippet, then_manifest["release"], then_manifest["torch"])
@@ -178,14 +177,13 @@ def changes_by_snippet(stepped: list[Step]) -> dict[str, list[str]]:
 
 
 # What an example's output did on a release, as the matrix says it (history.LABELS has the words).
-RAN, FIRST, SAME, CHANGED, VARIES, NOT_COMPARED, NOT_RUN = (
-    "runs", "first", "same", "changed", "varies", "not-compared", "not-run")
+RAN, FIRST, SAME, CHANGED, VARIES, NOT_RUN = "runs", "first", "same", "changed", "varies", "not-run"
 
 
 def example_cells(manifests: list[dict], stepped: list[Step]) -> dict[str, dict[str, tuple[str, str]]]:
     """The example x release matrix: snippet -> release -> (what its output did there, why it did not run
     there: its requirement, or "" when it ran). Only behaviour and message changes make a cell CHANGED; an
-    example declared nondeterministic VARIES, one declared not compared is NOT_COMPARED; the first release it runs on is FIRST, unless
+    example declared nondeterministic VARIES (never compared); the first release it runs on is FIRST, unless
     that is the oldest release compared (RAN)."""
     ordered = by_release(manifests)
     changed = {(d.snippet, s.newer["release"]) for s in stepped for d in s.changes if d.kind in CHANGES}
@@ -197,8 +195,6 @@ def example_cells(manifests: list[dict], stepped: list[Step]) -> dict[str, dict[
             ran = entry is not None and entry["status"] == "ok"
             if not ran:
                 state = NOT_RUN
-            elif not entry.get("compared", True):
-                state = NOT_COMPARED
             elif ran_before is None:
                 state = VARIES if entry["nondeterministic"] else RAN
             elif not ran_before:

@@ -62,7 +62,6 @@ class Snippet:
     threads: int = 1
     memory: int = DEFAULT_MEMORY  # bytes
     nondeterministic: bool = False
-    compared: bool = True  # False: its output describes the build (versions), not torch's behaviour
     random_draws: bool = False  # prints values drawn from the seeded generators, which a release may draw otherwise
     requires: str | None = None  # a requirement on torch, e.g. "torch>=2.1"
     checks: tuple[Check, ...] = field(default=())
@@ -123,8 +122,6 @@ def parse(name: str, display: str, source: str) -> Snippet:
                 options["memory"] = _memory(value)
             elif key == "nondeterministic":
                 options["nondeterministic"] = True
-            elif key == "not-compared":
-                options["compared"] = False
             elif key == "random-draws":
                 options["random_draws"] = True
             elif key == "requires":

@@ -13,6 +13,7 @@ import re
 from html import escape
 
 from mkdocs_memos.engine.evidence.measurements import FIGURE, Timing
+from mkdocs_memos.engine.evidence.releases import label
 
 LABELS = {
     "ko": {
@@ -128,7 +129,7 @@ def _table(timing: Timing, scales: dict, machines: bool, lang: str) -> str:
                         for n in timing.names)
         if machines:
             cells += f"<td>{escape(x.machine or t['unknown'])}</td>"
-        rows += f'<tr><th scope="row">{escape(x.release)} <small>(torch {escape(x.torch)})</small></th>{cells}</tr>'
+        rows += f'<tr><th scope="row">{escape(x.release)} <small>(torch {escape(label(x.torch))})</small></th>{cells}</tr>'
     note = escape(t["measured"].format(figure=FIGURE))
     return (f'<table class="memo-timings__table"><caption>{note}</caption><thead><tr>{head}</tr></thead>'
             f"<tbody>{rows}</tbody></table>")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from html import escape
 
 from mkdocs_memos.engine.evidence.differences import BEHAVIOUR, COSMETIC, GENERATED, MESSAGE, RANDOM, Change
-from mkdocs_memos.engine.evidence.releases import (CHANGED, FIRST, NOT_COMPARED, NOT_RUN, RAN, RUNS, SAME, VARIES,
-                                                   Difference, Step, label)
+from mkdocs_memos.engine.evidence.releases import (CHANGED, FIRST, NOT_RUN, RAN, RUNS, SAME, VARIES, Difference,
+                                                   Step, label)
 from mkdocs_memos.engine.views import render
 
 LABELS = {
@@ -24,7 +24,7 @@ LABELS = {
         "compared": "torch {releases}의 출력을 비교했습니다.",
         "alone": "이 사이트는 다른 릴리스의 사이트 없이 한 릴리스로만 만들었으므로 비교할 출력이 없습니다. 비교는 사이트를 "
                  "릴리스마다 만들어 배포할 때 이루어집니다.",
-        "oldest": "여기서 다루는 가장 오래된 릴리스가 {release}이므로 비교할 이전 릴리스가 없습니다.",
+        "oldest": "{release} 릴리스는 여기서 다루는 가장 오래된 릴리스라서 비교할 이전 릴리스가 없습니다.",
         "up-to": "이 페이지는 {release}까지의 릴리스만 비교합니다.",
         "latest": "배포된 모든 릴리스의 비교는 최신 릴리스의 페이지에 있습니다: [{title}]({link}).",
         "changes-title": "릴리스 사이의 변화 (최신 릴리스)",
@@ -49,7 +49,7 @@ LABELS = {
         "example": "예제",
         "claim": "메모의 주장",
         "cells": {RAN: "실행됨", FIRST: "여기서 처음 실행됨", SAME: "같음", CHANGED: "바뀜",
-                  VARIES: "매번 다름 (비교 안 함)", NOT_COMPARED: "비교 안 함", NOT_RUN: "실행 안 됨"},
+                  VARIES: "매번 다름 (비교 안 함)", NOT_RUN: "실행 안 됨"},
         "needs": "실행 조건: {requires}",
         "diff-link": "차이",
         "diff-label": "차이: {release}에서 바뀐 점, {snippet}",  # starts with the link's own word (WCAG 2.5.3)
@@ -60,7 +60,6 @@ LABELS = {
                     "(릴리스 사이의 변화 페이지에 있습니다).",
             CHANGED: "앞 릴리스와 동작이나 메시지가 다릅니다. ‘차이’가 그 내용으로 연결됩니다.",
             VARIES: "출력이 실행할 때마다 달라서(시간 측정 등) 비교하지 않습니다.",
-            NOT_COMPARED: "출력이 릴리스의 빌드(버전 등)를 기록할 뿐 torch의 동작이 아니어서 비교하지 않습니다.",
             NOT_RUN: "이 예제는 다른 torch 릴리스가 필요합니다. 실행 조건은 예제 이름 아래에 있습니다.",
         },
         "none-verdict": "—",
@@ -101,7 +100,7 @@ LABELS = {
         "example": "Example",
         "claim": "The memo's claim",
         "cells": {RAN: "runs", FIRST: "first runs here", SAME: "same", CHANGED: "changed",
-                  VARIES: "varies (not compared)", NOT_COMPARED: "not compared", NOT_RUN: "does not run"},
+                  VARIES: "varies (not compared)", NOT_RUN: "does not run"},
         "needs": "runs on {requires}",
         "diff-link": "diff",
         "diff-label": "diff: what changed in {release}, {snippet}",  # starts with the link's own word (WCAG 2.5.3)
@@ -112,8 +111,6 @@ LABELS = {
                     "cosmetic differences may remain (the what-changed page lists them).",
             CHANGED: "its behaviour or a message differs from the release before; “diff” links to what changed.",
             VARIES: "its output varies from run to run (timings), so it is not compared.",
-            NOT_COMPARED: "its output records the release's build (versions), not torch's behaviour, so it is not "
-                          "compared.",
             NOT_RUN: "the example needs another torch release; what it needs is under its name.",
         },
         "none-verdict": "—",

@@ -299,6 +299,8 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             html, renamed = notebook.with_heading_ids(html)  # the page's ids, not nbconvert's slugs of each language
             shims.toc_ids_renamed(page.toc, renamed)
             html = notebook.with_figure_alts(html, page.file.abs_src_path)
+        else:
+            html = render.with_light_code_blocks(html)
         links = self.language.links.get(page.file.src_uri)
         if not links:
             return html

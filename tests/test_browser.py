@@ -169,16 +169,59 @@ def test_search_finds_the_word_and_leads_to_a_page_with_it(reader, lang, word):
 
 
 def test_light_dark_toggle(reader):
+    """The toggle (overrides/partials: Material's, switched by our own script) switches the scheme, shows the
+    other toggle, and the choice holds on the next page, as Material's own keeps it."""
     page = reader.open(path(PAGE, "ko"))
     body = page.locator("body")
+    toggle = page.locator("form[data-memo-palette] label:visible")
     background = "getComputedStyle(document.body).backgroundColor"
     expect(body).to_have_attribute("data-md-color-scheme", "default")
+    expect(toggle).to_have_count(1)
     light = page.evaluate(background)
-    page.locator("form[data-md-component=palette] label:visible").click()
+    toggle.click()
     expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    expect(toggle).to_have_count(1)
     assert page.evaluate(background) != light
-    page.locator("form[data-md-component=palette] label:visible").click()
+    reader.open(path("index", "en"))
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    toggle.click()
     expect(body).to_have_attribute("data-md-color-scheme", "default")
+    reader.open(path(PAGE, "ko"))
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    page.keyboard.press("Tab")  # Enter on the focused option switches, as on Material's
+    page.locator("form[data-memo-palette] input:checked").focus()
+    page.keyboard.press("Enter")
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    reader.assert_clean()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_code_names_are_drawn_in_the_codes_colour(browser, base_url, scheme):
+    """Names and spaces of highlighted code lose Pygments' span (render.with_light_code_blocks): Material must draw
+    that span in the code's own colour, or the page's colours changed."""
+    reader = Reader(browser, base_url, VIEWPORTS["desktop"], scheme=scheme)
+    page = reader.open(path(PAGE, "en"))
+    assert page.locator(".highlight code span.n, .highlight code span.w").count() == 0
+    colours = page.locator(".memo-source code").first.evaluate("""code => {
+      const name = document.createElement("span");
+      name.className = "n";
+      code.append(name);
+      return [getComputedStyle(code).color, getComputedStyle(name).color];
+    }""")
+    assert colours[0] == colours[1], colours
+    reader.assert_clean()
+    reader.context.close()
+
+
+def test_code_blocks_are_set_up_as_they_scroll_into_view(reader):
+    """mkdocs.yml's content.lazy: Material 9.8.1 adds a block's copy button once it nears the screen, not at
+    load. If Material stops reading the flag, every block is set up at load again (BENCHMARKS.md: blocking time)."""
+    page = reader.open(path("faster-training", "en"))
+    last = page.locator(".memo-source pre").last
+    page.wait_for_timeout(500)  # what Material sets up at load, it has set up by now
+    expect(last.locator("button.md-code__button")).to_have_count(0)
+    last.scroll_into_view_if_needed()
+    expect(last.locator("button.md-code__button")).to_have_count(1)
     reader.assert_clean()
 
 

@@ -114,6 +114,22 @@ def with_source_permalinks(html: str, lang: str) -> str:
     return SOURCE_TITLE.sub(lambda m: m[1] + permalink(m[2], "source", lang) + m[3], html)
 
 
+# Pygments wraps every name and every run of whitespace of a highlighted block in a span (`n`, `w`) that
+# Material 9.8.1 draws in the code's own colour (its --md-code-hl-name-color is --md-code-fg-color in both
+# schemes; tests/test_browser.py checks): a quarter of a long page's elements, each one restyled whenever the
+# page is. Their text is kept, without the span. Notebook cells are JupyterLab's, which colours names: untouched.
+PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
+HIGHLIGHTED = re.compile(r"<pre><span></span><code>(.*?)</code></pre>", re.S)
+
+
+def with_light_code_blocks(html: str) -> str:
+    """Highlighted blocks without the spans that change nothing drawn, each focusable from the start. Material
+    sets a block up once it scrolls into view (mkdocs.yml: content.lazy), and only then makes a block that
+    scrolls sideways focusable, as one must be to be scrolled from the keyboard, and the others not."""
+    return HIGHLIGHTED.sub(
+        lambda m: '<pre><span></span><code tabindex="0">' + PLAIN_TOKEN.sub(r"\1", m[1]) + "</code></pre>", html)
+
+
 def option_lines(source: str) -> list[int]:
     """The numbers of a snippet's `# memo:` lines, which a reader is not shown."""
     return [n for n, line in enumerate(source.splitlines(), 1) if OPTION.match(line)]

@@ -87,7 +87,10 @@ def serve_polling_interval(server, seconds: float) -> None:
     """MkDocs 1.6.1's `serve` looks for changed files every 0.5 s (LiveReloadServer's `polling_interval`, which
     `mkdocs serve` does not let one set), so a save waits for the next look before its rebuild begins. Looking
     at the watched folders (docs/, snippets/) is cheap, so it is done more often: the folders watched so far are
-    watched again by an observer with the shorter interval."""
+    watched again by an observer with the shorter interval. After a change, the server waits until nothing more
+    changes for `build_delay` (0.1 s) before it rebuilds, so that an editor's save in several writes makes one
+    rebuild: one look and a little more is enough to see the next of those writes."""
+    server.build_delay = seconds * 1.2
     watched = dict(server._watched_paths)  # path -> how many asked for it
     for path, times in watched.items():
         for _ in range(times):

@@ -273,6 +273,7 @@ def test_mkdocs_serve_polls_for_changes_every_half_second(tmp_path):
 
     server = live_reload_server(tmp_path)
     assert isinstance(server.observer, PollingObserver) and server.observer.timeout == 0.5
+    assert server.build_delay == 0.1  # and waits this long after a change for the next one
     server.server_close()
 
 
@@ -285,6 +286,7 @@ def test_serve_polls_more_often_and_still_sees_every_watched_folder(tmp_path):
     server.watch(str(folders[0]))  # asked twice: unwatched once, it stays watched
     shims.serve_polling_interval(server, 0.05)
     assert server.observer.timeout == 0.05
+    assert 0.05 < server.build_delay < 0.1  # waits for one more look, not longer
     server.unwatch(str(folders[0]))
     server.observer.start()
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_memos.engine.pages import addresses, sources
+from mkdocs_memos.engine.pages import addresses, anchors, sources
 from mkdocs_memos.engine.pages import directives
 
 pytestmark = pytest.mark.fast
@@ -150,3 +150,9 @@ def test_a_fallback_page_is_not_compared_with_itself(model):
 def test_an_id_used_twice_names_its_second_line(model):
     problems = sources.IdCheck().problems(model.pages["page.md"], '<h2 id="first"></h2><div id="first"></div>', "ko")
     assert problems == ["docs/page.md:8: id 'first' is used twice"]
+
+
+def test_ids_are_those_of_elements_not_of_text():
+    html = ('<h2 id="a">x</h2><div class="memo-output" data-x="1"\n id=\'run-b\'><pre><code>print(id="c") &lt;p'
+            ' id="d"&gt;</code></pre></div><span title="t" id="e&amp;f"></span>')
+    assert anchors.ids(html) == [("h2", "a"), ("div", "run-b"), ("span", "e&f")]

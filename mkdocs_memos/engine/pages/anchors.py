@@ -18,12 +18,20 @@ SECTION_HEADINGS = HEADINGS - {"h1"}
 # A start tag's name and its id. The HTML is what Python-Markdown, Material and our renderer write (ids quoted,
 # no `>` inside attributes, text escaped): a regular expression reads it far faster than HTMLParser, which
 # matters in a build that checks every page.
-ID = re.compile(r"""<([a-zA-Z][\w-]*)\b[^>]*?\sid=(["'])(.+?)\2""")
+# An id attribute, then the tag it is in: looked for in this order, as a page has far fewer ids than tags.
+ID = re.compile(r"""\sid=(["'])(.+?)\1""")
+TAG = re.compile(r"<([a-zA-Z][\w-]*)")
 
 
 def ids(html: str) -> list[tuple[str, str]]:
-    """(tag, id) of every element that has an id, in document order."""
-    return [(m[1].lower(), unescape(m[3])) for m in ID.finditer(html)]
+    """(tag, id) of every element that has an id, in document order; ` id="…"` in a page's text is not one."""
+    found = []
+    for m in ID.finditer(html):
+        start = html.rfind("<", 0, m.start())
+        tag = TAG.match(html, start) if start >= 0 and html.find(">", start, m.start()) < 0 else None
+        if tag:
+            found.append((tag[1].lower(), unescape(m[2])))
+    return found
 
 
 # What a review may link to besides sections: a claim box, an output block, an example's source block. Each

@@ -119,15 +119,15 @@ def with_source_permalinks(html: str, lang: str) -> str:
 # schemes; tests/test_browser.py checks): a quarter of a long page's elements, each one restyled whenever the
 # page is. Their text is kept, without the span. Notebook cells are JupyterLab's, which colours names: untouched.
 PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
-HIGHLIGHTED = re.compile(r"<pre><span></span><code>(.*?)</code></pre>", re.S)
+CODE_BLOCK = "<pre><span></span><code>"  # a highlighted block's code, as pymdownx.highlight 10.x opens it
 
 
 def with_light_code_blocks(html: str) -> str:
-    """Highlighted blocks without the spans that change nothing drawn, each focusable from the start. Material
-    sets a block up once it scrolls into view (mkdocs.yml: content.lazy), and only then makes a block that
-    scrolls sideways focusable, as one must be to be scrolled from the keyboard, and the others not."""
-    return HIGHLIGHTED.sub(
-        lambda m: '<pre><span></span><code tabindex="0">' + PLAIN_TOKEN.sub(r"\1", m[1]) + "</code></pre>", html)
+    """A Markdown page's highlighted code without the spans that change nothing drawn, each block focusable from
+    the start: Material sets a block up once it scrolls into view (mkdocs.yml: content.lazy), and only then
+    makes a block that scrolls sideways focusable, as one must be to be scrolled from the keyboard, and the
+    others not."""
+    return PLAIN_TOKEN.sub(r"\1", html).replace(CODE_BLOCK, CODE_BLOCK[:-1] + ' tabindex="0">')
 
 
 def option_lines(source: str) -> list[int]:

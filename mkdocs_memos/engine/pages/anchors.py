@@ -15,10 +15,9 @@ HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 SECTION_HEADINGS = HEADINGS - {"h1"}
 
 
-# A start tag's name and its id. The HTML is what Python-Markdown, Material and our renderer write (ids quoted,
-# no `>` inside attributes, text escaped): a regular expression reads it far faster than HTMLParser, which
-# matters in a build that checks every page.
-# An id attribute, then the tag it is in: looked for in this order, as a page has far fewer ids than tags.
+# An id attribute, then the start tag it is in: looked for in this order, as a page has far fewer ids than tags.
+# The HTML is what Python-Markdown, Material and our renderer write (ids quoted, no `>` inside attributes, text
+# escaped): regular expressions read it far faster than HTMLParser, which matters in a build that checks every page.
 ID = re.compile(r"""\sid=(["'])(.+?)\1""")
 TAG = re.compile(r"<([a-zA-Z][\w-]*)")
 

@@ -34,7 +34,7 @@ from mkdocs_memos.engine.pages.addresses import DEFAULT_LANGUAGE, nav_order, rel
 from mkdocs_memos.engine.pages.sources import PageSource
 from mkdocs_memos.engine.running import runner
 from mkdocs_memos.engine.running.interpreter import Interpreter
-from mkdocs_memos.engine.views import notebook, render
+from mkdocs_memos.engine.views import notebook, render, stylesheet
 
 log = logging.getLogger("mkdocs.plugins.memos")
 # Before MkDocs imports mkdocs-jupyter's plugin, listed after this one: a build that converts no notebook does
@@ -66,6 +66,8 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         self.publication: publication.Publication | None = None  # where the site is published (on_config)
         self.published = False  # whether on_config has looked for it
         self.search_indexes: dict = {}  # lang -> its search index, as each language's build ends (shims)
+        self.notebook_html: list[str] = []  # this build's notebook pages, of every language: what their styles keep
+        self.notebook_styles: stylesheet.Stylesheet | None = None  # mkdocs-jupyter's, parsed at the first build
 
     def on_startup(self, command, dirty):
         self.serving = command == "serve"
@@ -143,6 +145,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     def on_pre_build(self, config):
         if getattr(config.plugins.get("i18n"), "building", False):  # static-i18n's nested build: same Build
             return
+        self.notebook_html = []
         try:
             self.build = Build.start(Path(config.docs_dir), Path(self.config.snippets), self.runner, log,
                                      self.config.compare_with, (self.config.releases or "").split())
@@ -173,7 +176,6 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             self.language.notebooks[src] = (page, lang)
             made.append(File(src, self.notebook_dir.name, config.site_dir, config.use_directory_urls))
             pages[src] = file
-
         for file in config.plugins["mkdocs-jupyter"].on_files(made, config=config):
             files.append(file)
             shims.notebook_alternates(file, i18n, lang)
@@ -184,9 +186,6 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             page = pages[file.src_uri]
             self.language.links[page.src_uri] = [("notebook", file.url), ("download", download), *colab]
             self.language.links[file.src_uri] = [("back", page.url), ("download", download), *colab]
-        if made:  # the notebooks' styles, which their pages link instead of holding (shims.notebook_styles_linked)
-            css = shims.notebook_stylesheet(config.plugins["mkdocs-jupyter"].config["theme"])
-            files.append(File.generated(config, shims.NOTEBOOK_STYLESHEET, content=css))
         return files
 
     @event_priority(-150)  # after static-i18n's on_files too
@@ -295,12 +294,12 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     on_page_context = CombinedEvent(_page_context, _notebook_aside, _notebook_back)
 
     def on_page_content(self, html, page, config, files):
+        html = render.with_light_code_blocks(html)
         if page.file.src_uri.endswith(".ipynb"):
             html, renamed = notebook.with_heading_ids(html)  # the page's ids, not nbconvert's slugs of each language
             shims.toc_ids_renamed(page.toc, renamed)
             html = notebook.with_figure_alts(html, page.file.abs_src_path)
-        else:
-            html = render.with_light_code_blocks(html)
+            self.notebook_html.append(html)
         links = self.language.links.get(page.file.src_uri)
         if not links:
             return html
@@ -329,10 +328,23 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         self.search_indexes = {}
         if self.serving:
             log.info(self.kept.report(Path(self.notebook_dir.name)))
+        if self.notebook_html:
+            self._write_notebook_stylesheet(config)
         with open(Path(config.site_dir) / releases.MANIFEST, "w", encoding="utf-8") as f:
             json.dump(self.build.manifest, f, ensure_ascii=False, indent=1)
 
     on_post_build = CombinedEvent(_search_index, _post_build)
+
+    def _write_notebook_stylesheet(self, config) -> None:
+        """The notebooks' styles, which their pages link instead of holding (shims.notebook_styles_linked): the
+        rules of JupyterLab's whole stylesheet that the notebook pages of every language can use. Written once
+        static-i18n's nested builds have rendered theirs; all languages link this one file."""
+        if self.notebook_styles is None:
+            css = shims.notebook_stylesheet(config.plugins["mkdocs-jupyter"].config["theme"])
+            self.notebook_styles = stylesheet.Stylesheet(css)
+        path = Path(config.site_dir, shims.NOTEBOOK_STYLESHEET)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.notebook_styles.for_pages(self.notebook_html), encoding="utf-8")
 
     def on_build_error(self, error):
         # A build that stopped half-way would leave some pages new and some from the last build, all looking

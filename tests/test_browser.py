@@ -18,6 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import expect
 
+from mkdocs_memos import shims
 from mkdocs_memos.engine.pages import directives
 from mkdocs_memos.engine.views import notebook, render
 from tests.conftest import ROOT
@@ -170,39 +171,52 @@ def test_search_finds_the_word_and_leads_to_a_page_with_it(reader, lang, word):
 
 def test_light_dark_toggle(reader):
     """The toggle (overrides/partials: Material's, switched by our own script) switches the scheme, shows the
-    other toggle, and the choice holds on the next page, as Material's own keeps it."""
+    other toggle, and the choice holds on the next page, as Material's own keeps it. The browser is told the
+    scheme and the header's colour, for its own bar, as Material tells it."""
     page = reader.open(path(PAGE, "ko"))
     body = page.locator("body")
     toggle = page.locator("form[data-memo-palette] label:visible")
     background = "getComputedStyle(document.body).backgroundColor"
+
+    def told(scheme: str) -> None:
+        theme, color_scheme, header = page.evaluate("""() => [
+          ...["theme-color", "color-scheme"].map(n => document.querySelector(`meta[name=${n}]`).content),
+          getComputedStyle(document.querySelector(".md-header")).backgroundColor]""")
+        assert color_scheme == scheme
+        assert theme == "#" + "".join(f"{int(c):02x}" for c in re.findall(r"\d+", header)[:3])
+
     expect(body).to_have_attribute("data-md-color-scheme", "default")
     expect(toggle).to_have_count(1)
     light = page.evaluate(background)
+    told("light")
     toggle.click()
     expect(body).to_have_attribute("data-md-color-scheme", "slate")
     expect(toggle).to_have_count(1)
     assert page.evaluate(background) != light
+    told("dark")
     reader.open(path("index", "en"))
     expect(body).to_have_attribute("data-md-color-scheme", "slate")
     toggle.click()
     expect(body).to_have_attribute("data-md-color-scheme", "default")
     reader.open(path(PAGE, "ko"))
     expect(body).to_have_attribute("data-md-color-scheme", "default")
-    page.keyboard.press("Tab")  # Enter on the focused option switches, as on Material's
-    page.locator("form[data-memo-palette] input:checked").focus()
+    page.locator("form[data-memo-palette] input:checked").focus()  # Enter switches, as on Material's
     page.keyboard.press("Enter")
     expect(body).to_have_attribute("data-md-color-scheme", "slate")
     reader.assert_clean()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_code_names_are_drawn_in_the_codes_colour(browser, base_url, scheme):
-    """Names and spaces of highlighted code lose Pygments' span (render.with_light_code_blocks): Material must draw
-    that span in the code's own colour, or the page's colours changed."""
+@pytest.mark.parametrize("where,block", [(path(PAGE, "en"), ".memo-source code"),
+                                         (f"en/notebooks/{PAGE}/", ".highlight-ipynb pre")])
+def test_code_names_are_drawn_in_the_codes_colour(browser, base_url, scheme, where, block):
+    """Names and spaces of highlighted code lose Pygments' span (render.with_light_code_blocks): Material, and
+    mkdocs-jupyter in notebook cells, must draw a name's span in the code's own colour, or the colours changed.
+    A space's span (`w`) holds only whitespace, which draws nothing in any colour."""
     reader = Reader(browser, base_url, VIEWPORTS["desktop"], scheme=scheme)
-    page = reader.open(path(PAGE, "en"))
-    assert page.locator(".highlight code span.n, .highlight code span.w").count() == 0
-    colours = page.locator(".memo-source code").first.evaluate("""code => {
+    page = reader.open(where)
+    assert page.locator(f"{block} span.n, {block} span.w").count() == 0
+    colours = page.locator(block).first.evaluate("""code => {
       const name = document.createElement("span");
       name.className = "n";
       code.append(name);
@@ -402,6 +416,42 @@ def test_notebook_page_is_styled_by_the_stylesheet_it_links(reader, lang):
     font = page.locator(".jp-OutputArea-output").first.evaluate("e => getComputedStyle(e).fontFamily")
     assert "monospace" in font, font
     reader.assert_clean()
+
+
+# Each element's computed style, and its ::before and ::after where drawn, as one FNV-1a digest: custom
+# properties left out, as the stylesheet drops those nothing uses.
+COMPUTED_STYLES = """() => [...document.querySelectorAll("*")].map(e => {
+  let text = "";
+  for (const pseudo of [null, "::before", "::after"]) {
+    const style = getComputedStyle(e, pseudo);
+    if (pseudo && (style.content === "none" || style.content === "normal")) continue;
+    for (let i = 0; i < style.length; i++)
+      if (!style[i].startsWith("--")) text += style[i] + ":" + style.getPropertyValue(style[i]) + ";";
+  }
+  let digest = 2166136261;
+  for (let i = 0; i < text.length; i++) digest = Math.imul(digest ^ text.charCodeAt(i), 16777619);
+  return `${e.tagName.toLowerCase()}.${e.className.baseVal ?? e.className} ${digest >>> 0}`;
+})"""
+
+
+@pytest.mark.parametrize("lang,scheme,name", [("ko", "light", "faster-training"), ("en", "dark", "rnn-dropout-mask")])
+def test_notebook_page_looks_the_same_with_jupyterlabs_whole_stylesheet(browser, base_url, lang, scheme, name):
+    """assets/notebook.css keeps only the rules of JupyterLab's stylesheet that notebook pages can use
+    (views/stylesheet.py). With the whole stylesheet in its place, every element has the same computed style:
+    on the longest notebook page, with errors and warnings, and on one with figures."""
+    looks = []
+    for whole in (False, True):
+        reader = Reader(browser, base_url, VIEWPORTS["desktop"], scheme=scheme)
+        if whole:
+            css = shims.notebook_stylesheet("")
+            reader.context.route("**/" + shims.NOTEBOOK_STYLESHEET, lambda r: r.fulfill(body=css, content_type="text/css"))
+        looks.append(reader.open(f"{PREFIX[lang]}notebooks/{name}/").evaluate(COMPUTED_STYLES))
+        reader.assert_clean()
+        reader.context.close()
+    cut, whole = looks
+    assert len(cut) > 1000 and len(cut) == len(whole)
+    differ = [f"{a} / {b}" for a, b in zip(cut, whole) if a != b]
+    assert not differ, f"{len(differ)} elements styled otherwise, first: {differ[:5]}"
 
 
 @pytest.mark.parametrize("lang", PREFIX)

@@ -228,7 +228,8 @@ def test_notebook_page_links_the_notebook_styles_instead_of_holding_them(site, p
     linked = [urljoin(path, link["href"]) for link in rendered.select('link[rel="stylesheet"]')]
     assert shims.NOTEBOOK_STYLESHEET in linked
     stylesheet = (site / shims.NOTEBOOK_STYLESHEET).read_text(encoding="utf-8")
-    assert stylesheet == shims.notebook_stylesheet("")
+    # JupyterLab's stylesheet cut down to what notebook pages use; test_browser.py: nothing drawn changes.
+    assert 0 < len(stylesheet) < len(shims.notebook_stylesheet(""))
     assert not any(style.string.strip() in stylesheet for style in rendered.select("style") if style.string.strip())
     # A page without a notebook cell does not load them.
     ordinary = soup(site, page_path(page, lang)).select('link[rel="stylesheet"]')

@@ -114,16 +114,17 @@ def with_source_permalinks(html: str, lang: str) -> str:
     return SOURCE_TITLE.sub(lambda m: m[1] + permalink(m[2], "source", lang) + m[3], html)
 
 
-# Pygments wraps every name and every run of whitespace of a highlighted block in a span (`n`, `w`) that
-# Material 9.8.1 draws in the code's own colour (its --md-code-hl-name-color is --md-code-fg-color in both
-# schemes; tests/test_browser.py checks): a quarter of a long page's elements, each one restyled whenever the
-# page is. Their text is kept, without the span. Notebook cells are JupyterLab's, which colours names: untouched.
+# Pygments wraps every name and every run of whitespace of a highlighted block in a span (`n`, `w`) drawn in
+# the code's own colour: by Material 9.8.1 (its --md-code-hl-name-color is --md-code-fg-color in both schemes)
+# and by mkdocs-jupyter's notebook cells (no rule for `n`; `w` has the cell's --jp-mirror-editor-variable-color).
+# tests/test_browser.py checks both. They are a quarter of a long page's elements, each one restyled whenever
+# the page is; their text is kept, without the span.
 PLAIN_TOKEN = re.compile(r'<span class="[nw]">([^<]*)</span>')
 CODE_BLOCK = "<pre><span></span><code>"  # a highlighted block's code, as pymdownx.highlight 10.x opens it
 
 
 def with_light_code_blocks(html: str) -> str:
-    """A Markdown page's highlighted code without the spans that change nothing drawn, each block focusable from
+    """A page's highlighted code without the spans that change nothing drawn, each Markdown block focusable from
     the start: Material sets a block up once it scrolls into view (mkdocs.yml: content.lazy), and only then
     makes a block that scrolls sideways focusable, as one must be to be scrolled from the keyboard, and the
     others not."""

@@ -14,6 +14,8 @@ holds these:
 - `Pages`: each page's HTML as the theme's template rendered it, keyed by everything the template reads of the
   page, the navigation and the configuration, so that only a page whose content (or title, or place) changed
   is rendered again: an edited snippet renders again the pages and notebooks showing its output;
+- `Highlights`: Pygments' HTML for each code block, so that a page converted again highlights again only the
+  blocks that changed;
 - `Renders`: each page's HTML as MkDocs' Markdown conversion made it, keyed by everything that conversion
   reads (the Markdown after every plugin's on_page_markdown, the page's place, the other pages' addresses,
   the Markdown extensions), so that only a page whose Markdown changed is converted again. The outputs of
@@ -241,6 +243,38 @@ class SearchEntries:
         index.add_entry_from_context = add_entry_from_context
 
 
+class Highlights:
+    """Pygments' HTML for each code block, by the block's code and every option of its lexer and formatter:
+    pymdownx.highlight (10.x) highlights every block of a page it converts, and an edited page is converted
+    whole (`Renders`), although most of its blocks did not change. `install` wraps the function it calls."""
+
+    def __init__(self):
+        self.made: dict[tuple, str] = {}  # used by the last build
+        self.used: dict[tuple, str] = {}  # by this one, so far
+
+    def install(self) -> None:
+        import pymdownx.highlight as module
+
+        highlight = module.highlight
+        if getattr(highlight, "memos_highlights", None) is not None:  # wrapped already: not twice
+            return
+
+        def kept(code, lexer, formatter, outfile=None):
+            if outfile is not None:
+                return highlight(code, lexer, formatter, outfile)
+            key = (code, type(lexer), repr(sorted(lexer.options.items())), type(formatter),
+                   repr(sorted(formatter.options.items())))
+            html = self.used.get(key) or self.made.get(key) or highlight(code, lexer, formatter)
+            self.used[key] = html
+            return html
+
+        kept.memos_highlights = self
+        module.highlight = kept
+
+    def done(self) -> None:
+        self.made, self.used = self.used, {}
+
+
 class Kept:
     """Everything the plugin keeps from one build to the next."""
 
@@ -250,6 +284,7 @@ class Kept:
         self.pages = Pages()
         self.written = Written()
         self.search_entries = SearchEntries()
+        self.highlights = Highlights()  # installed by `mkdocs serve` once, for every build
 
     def install(self, env: jinja2.Environment, config) -> None:
         """Under `mkdocs serve`, once this build's Jinja environment and search index are made (on_env)."""
@@ -259,6 +294,7 @@ class Kept:
     def report(self, notebook_dir: Path) -> str:
         """What this rebuild made again, for the contributor watching it (and tests)."""
         pages, notebooks, rendered = self.renders.done(), self.written.done(), self.pages.done()
+        self.highlights.done()
         return (f"memos: converted {len(pages)} pages ({', '.join(pages)}) and wrote {len(notebooks)} notebooks "
                 f"({', '.join(str(p.relative_to(notebook_dir)) for p in notebooks)}); rendered "
                 f"{len(rendered)} pages ({', '.join(rendered)})")

@@ -62,7 +62,6 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         self.kept = incremental.Kept()  # across `mkdocs serve` rebuilds: what an edit leaves unchanged is not made again
         self.conversions = conversions.Conversions()  # started by on_serve
         self.jupyter_cache: Path | None = None  # mkdocs-jupyter's cache, a folder per language in it
-        self.aside: dict = {}  # notebook src -> its HTML, while the search plugin runs (shims.content_aside)
         self.publication: publication.Publication | None = None  # where the site is published (on_config)
         self.published = False  # whether on_config has looked for it
         self.search_indexes: dict = {}  # lang -> its search index, as each language's build ends (shims)
@@ -74,6 +73,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         shims.when_imported("mkdocs_jupyter.convert", self.kept.templates.compile_notebook_templates_once)
         shims.when_imported("mkdocs_jupyter.convert", shims.notebook_styles_linked)
         shims.quiet_jupyter()
+        shims.search_scans_only_pages_with_its_attributes()
 
     def on_shutdown(self):
         self.conversions.close()
@@ -138,6 +138,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     def on_serve(self, server, config, builder):
         server.watch(self.config.snippets)  # not under docs/: an edited snippet rebuilds its pages too
         shims.serve_polling_interval(server, 0.05)
+        self.kept.highlights.install()
         self.runner.server()  # import torch now, not at the first edit
         self.conversions.start()  # and the worker that converts notebooks (it imports nbconvert now)
         return server
@@ -279,19 +280,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
                 log.error(p)
         return context
 
-    @event_priority(1)  # just before the search plugin's
-    def _notebook_aside(self, context, page, config, nav):
-        if page.file.src_uri.endswith(".ipynb"):
-            shims.content_aside(page, self.aside)
-        return context
-
-    @event_priority(-1)  # just after it
-    def _notebook_back(self, context, page, config, nav):
-        if page.file.src_uri.endswith(".ipynb"):
-            shims.content_back(page, self.aside)
-        return context
-
-    on_page_context = CombinedEvent(_page_context, _notebook_aside, _notebook_back)
+    on_page_context = _page_context
 
     def on_page_content(self, html, page, config, files):
         html = render.with_light_code_blocks(html)

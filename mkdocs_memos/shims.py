@@ -287,14 +287,22 @@ def relative_language_links(output: str, page_url: str, site_url: str | None) ->
     return LANGUAGE_LINK.sub(made_relative, HEAD_ALTERNATE.sub("", head) + end + body)
 
 
-def content_aside(page, kept: dict) -> None:
-    """Material 9.8.1's search plugin strips `data-search-*` attributes from every page's HTML with a regular
-    expression that starts with an optional space, so it is tried at every character: on the notebook pages,
-    which are large (mkdocs-jupyter's HTML), that is a sizeable part of a rebuild, although search leaves those
-    pages out. Their HTML is put aside while that plugin runs (`content_back` puts it back)."""
-    kept[page.file.src_uri] = page.content
-    page.content = ""
+def search_scans_only_pages_with_its_attributes() -> None:
+    """Material 9.8.1's search plugin, after indexing a page, strips its `data-search-*` attributes with a
+    regular expression that starts with an optional space, so it is tried at every character of every page,
+    the large notebook pages too (which search leaves out): a sizeable part of a rebuild. Here a page without
+    `data-search-` in it is left as it is, which is what that expression makes of it."""
+    from material.plugins.search.plugin import SearchPlugin
 
+    on_page_context = SearchPlugin.on_page_context
+    if hasattr(on_page_context, "memos_original"):  # installed already
+        return
 
-def content_back(page, kept: dict) -> None:
-    page.content = kept.pop(page.file.src_uri)
+    def scans_only(self, context, *, page, config, nav):
+        if "data-search-" in page.content:
+            return on_page_context(self, context, page=page, config=config, nav=nav)
+        if self.config.enabled:
+            self.search_index.add_entry_from_context(page)
+
+    scans_only.memos_original = on_page_context
+    SearchPlugin.on_page_context = scans_only

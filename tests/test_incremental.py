@@ -95,3 +95,24 @@ def test_mkdocs_renders_pages_through_the_environments_template_class(tmp_path):
     pages.install(env, config)
     assert isinstance(env.get_template("main.html"), incremental.PageTemplate)
     assert issubclass(incremental.PageTemplate, jinja2.Template)
+
+
+def test_pymdownx_highlights_each_block_through_pygments_and_once_wrapped_only_new_blocks_are_highlighted(monkeypatch):
+    import markdown
+    import pymdownx.highlight
+
+    def converted(*blocks: str) -> str:
+        md = markdown.Markdown(extensions=["pymdownx.highlight", "pymdownx.superfences"])
+        return md.convert("\n\n".join(f"```python\n{b}\n```" for b in blocks))
+
+    pygments = pymdownx.highlight.highlight
+    expected = converted("x = 1", "y = [2]"), converted("x = 1", "z = {3}")
+    highlighted = []
+    monkeypatch.setattr(pymdownx.highlight, "highlight", lambda code, *a: highlighted.append(code) or pygments(code, *a))
+    highlights = incremental.Highlights()
+    highlights.install()
+    highlights.install()  # a second call wraps nothing more
+    assert converted("x = 1", "y = [2]") == expected[0]
+    highlights.done()  # the next build
+    assert converted("x = 1", "z = {3}") == expected[1]
+    assert highlighted == ["x = 1", "y = [2]", "z = {3}"]

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from mkdocs.config.defaults import MkDocsConfig
@@ -160,24 +161,28 @@ def test_language_links_are_made_relative_and_head_alternates_dropped():
     assert '<a href="./" hreflang="en">' in out and '<a href="../" hreflang="ko">' in out
 
 
-def test_search_rewrites_the_html_of_pages_it_leaves_out_so_notebook_html_is_put_aside():
+@pytest.mark.parametrize("html,scanned", [
+    ('<h1 id="t">T</h1><p data-search-exclude="x">cell</p>', True),
+    ('<h1 id="t">T</h1><p class="data-search">cell</p>', False),
+])
+def test_search_indexes_and_strips_its_attributes_as_before_but_scans_only_pages_that_have_them(html, scanned):
     from material.plugins.search.plugin import SearchPlugin
 
-    search = SearchPlugin()
-    search.load_config({})
-    search.on_config(mkdocs_config(theme={"name": "material"}))
-    html = '<h1 id="t">T</h1><p data-search-exclude="x">cell</p>'
-    page = SimpleNamespace(content=html, meta={"search": {"exclude": True}}, file=SimpleNamespace(src_uri="n.ipynb"))
-    search.on_page_context({}, page=page, config=None, nav=None)
-    assert page.content != html  # rewritten, although the page is not indexed
-    assert search.search_index.entries == []
+    shims.search_scans_only_pages_with_its_attributes()
 
-    kept: dict = {}
-    page.content = html
-    shims.content_aside(page, kept)
-    search.on_page_context({}, page=page, config=None, nav=None)
-    shims.content_back(page, kept)
-    assert page.content == html and not kept
+    def searched(on_page_context):
+        search = SearchPlugin()
+        search.load_config({})
+        search.on_config(mkdocs_config(theme={"name": "material"}))
+        page = SimpleNamespace(content=html, meta={}, title="T", url="t/", toc=[], file=SimpleNamespace(src_uri="t.md"))
+        with mock.patch("material.plugins.search.plugin.re.sub", side_effect=re.sub) as sub:
+            on_page_context(search, {}, page=page, config=None, nav=None)
+        return page.content, search.search_index.entries, sub.called
+
+    before = searched(SearchPlugin.on_page_context.memos_original)
+    after = searched(SearchPlugin.on_page_context)
+    assert after[:2] == before[:2] and after[1]
+    assert after[2] == scanned
 
 
 def imported_after(code: str) -> dict:

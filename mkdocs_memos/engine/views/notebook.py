@@ -112,7 +112,6 @@ def build(title: str, markdown: str, lang: str, torch: str, snippets: dict[str, 
     page's `{ #id }`), which links inside the notebook in Jupyter too, and which `with_heading_ids` reads."""
     # Imported here: nbformat loads jsonschema, which a build's start-up need not wait for.
     import nbformat
-    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
     drawn = any(r.figures for r in results.values())
     setup = SETUP + FIGURES.format(render=inspect.getsource(figures.render)) if drawn else SETUP
@@ -134,22 +133,29 @@ def build(title: str, markdown: str, lang: str, torch: str, snippets: dict[str, 
                 [*intro, escape(result.message), f"`{snippet.display_path}`", f"{fence}python\n{code}\n{fence}"])))
             continue
         cells.append(new_markdown_cell("\n\n".join([*intro, f"`{snippet.display_path}`"])))
-        cell = new_code_cell(code, outputs=_outputs(snippet, result, lang) if result.status == "ok" else [])
         tags = [RAISES] * bool(snippet.raises) + [IGNORE_OUTPUT] * snippet.nondeterministic
-        if tags:
-            cell.metadata["tags"] = tags
-        cells.append(cell)
+        cells.append(new_code_cell(code, metadata={"tags": tags} if tags else None,
+                                   outputs=_outputs(snippet, result, lang) if result.status == "ok" else None))
     counts = (n for n in range(1, len(cells) + 1))
     for number, cell in enumerate(cells):
-        cell.id = f"cell-{number}"  # not nbformat's random ids: the same page makes the same .ipynb
-        if cell.cell_type == "code":
-            cell.execution_count = next(counts)  # as a kernel numbers them, run top to bottom
-    nb = new_notebook(cells=cells, metadata={
+        cell["id"] = f"cell-{number}"  # the same page makes the same .ipynb
+        if cell["cell_type"] == "code":
+            cell["execution_count"] = next(counts)  # as a kernel numbers them, run top to bottom
+    nb = nbformat.from_dict({"nbformat": 4, "nbformat_minor": 5, "cells": cells, "metadata": {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},
-    })
-    nbformat.validate(nb)
+    }})
+    nbformat.validate(nb)  # the whole notebook once: nbformat's new_* functions would validate each cell too
     return nb
+
+
+def new_markdown_cell(source: str) -> dict:
+    return {"cell_type": "markdown", "metadata": {}, "source": source}
+
+
+def new_code_cell(source: str, metadata: dict | None = None, outputs: list | None = None) -> dict:
+    return {"cell_type": "code", "metadata": metadata or {}, "source": source, "execution_count": None,
+            "outputs": outputs or []}
 
 
 def shown_source(source: str) -> str:
@@ -172,19 +178,17 @@ def _outputs(snippet: Snippet, result: Result, lang: str) -> list:
     """The outputs of a run as a kernel stores them: each stream apart, in order, the exception as an error,
     and each figure as the image it displayed (its alt text in `lang` beside its size, which nbconvert reads
     and with_figure_alts puts on the page)."""
-    from nbformat.v4 import new_output
-
     outputs, at = [], 0
     for stream, length in result.streams:
         text, at = result.output[at : at + length], at + length
         if stream == "error":
-            outputs.append(new_output("error", ename=result.exception["ename"], evalue=result.exception["evalue"],
-                                      traceback=text.removesuffix("\n").split("\n")))
+            outputs.append({"output_type": "error", "ename": result.exception["ename"],
+                            "evalue": result.exception["evalue"], "traceback": text.removesuffix("\n").split("\n")})
         else:
-            outputs.append(new_output("stream", name=stream, text=text))
+            outputs.append({"output_type": "stream", "name": stream, "text": text})
     for f, (alt, _) in zip(result.figures, render.alt_texts(snippet, result, lang)):
-        outputs.append(new_output("display_data", data={"text/plain": f["text"], f["mime"]: f["data"]},
-                                  metadata={f["mime"]: {"width": f["width"], "height": f["height"], "alt": alt}}))
+        outputs.append({"output_type": "display_data", "data": {"text/plain": f["text"], f["mime"]: f["data"]},
+                        "metadata": {f["mime"]: {"width": f["width"], "height": f["height"], "alt": alt}}})
     return outputs
 
 

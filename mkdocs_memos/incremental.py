@@ -13,16 +13,19 @@ holds these:
   plugin parses only the pages that changed;
 - `Pages`: each page's HTML as the theme's template rendered it, keyed by everything the template reads of the
   page, the navigation and the configuration, so that only a page whose content (or title, or place) changed
-  is rendered again: an edited snippet renders again the pages and notebooks showing its output;
+  is rendered again: an edited snippet renders again the pages and notebooks showing its output. The theme's
+  own pages (404.html, sitemap.xml) too, keyed by the pages they list;
 - `Highlights`: Pygments' HTML for each code block, so that a page converted again highlights again only the
   blocks that changed;
+- `Made`: what the plugin's own passes over a page's HTML made of it, by that HTML;
 - `Renders`: each page's HTML as MkDocs' Markdown conversion made it, keyed by everything that conversion
   reads (the Markdown after every plugin's on_page_markdown, the page's place, the other pages' addresses,
   the Markdown extensions), so that only a page whose Markdown changed is converted again. The outputs of
   snippets are not in that Markdown (the plugin puts them in later, at on_page_context): an edited snippet
   re-converts only the pages showing its source.
 
-All are kept in memory only: a `mkdocs build` starts empty and converts everything.
+All are kept in memory only: a `mkdocs build` starts empty and converts everything (`Made`, used by both,
+holds one build's results there).
 """
 
 from __future__ import annotations
@@ -141,7 +144,7 @@ class PageTemplate(jinja2.Template):
     def render(self, *args, **kwargs) -> str:
         context = dict(*args, **kwargs)
         pages = getattr(self.environment, "memos_pages", None)
-        if pages is None or context.get("page") is None:  # sitemap.xml, 404.html: rendered every time
+        if pages is None or "nav" not in context:  # a template rendered outside MkDocs' build of the site
             return super().render(context)
         return pages.render(self, context)
 
@@ -175,14 +178,20 @@ class Pages:
             self.navs = {id(nav): _digest(repr(_nav_items(nav.items)), repr(nav.homepage and nav.homepage.url))}
         # Not the build's date, which Material's templates do not show and which would make every page new.
         extra = {k: v for k, v in context.items() if k not in ("page", "nav", "pages", "config", "build_date_utc")}
-        key = _digest(self.build, self.navs[id(nav)], page.content or "", str(page.title), str(page.toc),
-                      repr(page.meta), page.url, repr(page.canonical_url), repr(page.edit_url),
-                      repr(context["config"]["extra"]), repr(sorted(extra.items())))
-        where = template.name, page.file.src_uri, page.url
+        shared = self.build, self.navs[id(nav)], repr(context["config"]["extra"]), repr(sorted(extra.items()))
+        if page is None:  # the theme's own (404.html, sitemap.xml), which may list every page
+            listed = [(f.src_uri, f.page and (f.page.canonical_url, f.page.abs_url, f.page.update_date,
+                                              f.page.is_link)) for f in context["pages"]]
+            key, where = _digest(*shared, repr(listed)), (template.name, None, None)
+        else:
+            key = _digest(*shared, page.content or "", str(page.title), str(page.toc), repr(page.meta), page.url,
+                          repr(page.canonical_url), repr(page.edit_url))
+            where = template.name, page.file.src_uri, page.url
         made = self.made.get(where)
         if made is None or made[0] != key:
             made = self.made[where] = key, jinja2.Template.render(template, context)
-            self.rendered.append(page.url)
+            if page is not None:
+                self.rendered.append(page.url)
         return made[1]
 
     def done(self) -> list[str]:
@@ -275,6 +284,24 @@ class Highlights:
         self.made, self.used = self.used, {}
 
 
+class Made:
+    """What a function made of a page's HTML, by the function and its arguments: on most pages the HTML that
+    plugins and the theme get is the same from one rebuild to the next. Only functions of their arguments."""
+
+    def __init__(self):
+        self.last: dict[tuple, object] = {}  # made in the last build
+        self.now: dict[tuple, object] = {}  # in this one, so far
+
+    def __call__(self, function, *args):
+        key = function, *args
+        if key not in self.now:
+            self.now[key] = self.last[key] if key in self.last else function(*args)
+        return self.now[key]
+
+    def done(self) -> None:
+        self.last, self.now = self.now, {}
+
+
 class Kept:
     """Everything the plugin keeps from one build to the next."""
 
@@ -285,6 +312,7 @@ class Kept:
         self.written = Written()
         self.search_entries = SearchEntries()
         self.highlights = Highlights()  # installed by `mkdocs serve` once, for every build
+        self.made = Made()
 
     def install(self, env: jinja2.Environment, config) -> None:
         """Under `mkdocs serve`, once this build's Jinja environment and search index are made (on_env)."""
@@ -295,6 +323,7 @@ class Kept:
         """What this rebuild made again, for the contributor watching it (and tests)."""
         pages, notebooks, rendered = self.renders.done(), self.written.done(), self.pages.done()
         self.highlights.done()
+        self.made.done()
         return (f"memos: converted {len(pages)} pages ({', '.join(pages)}) and wrote {len(notebooks)} notebooks "
                 f"({', '.join(str(p.relative_to(notebook_dir)) for p in notebooks)}); rendered "
                 f"{len(rendered)} pages ({', '.join(rendered)})")

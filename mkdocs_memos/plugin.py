@@ -283,9 +283,10 @@ class MemosPlugin(BasePlugin[MemosConfig]):
     on_page_context = _page_context
 
     def on_page_content(self, html, page, config, files):
-        html = render.with_light_code_blocks(html)
+        html = self.kept.made(render.with_light_code_blocks, html)
         if page.file.src_uri.endswith(".ipynb"):
-            html, renamed = notebook.with_heading_ids(html)  # the page's ids, not nbconvert's slugs of each language
+            # The page's ids, not nbconvert's slugs of each language.
+            html, renamed = self.kept.made(notebook.with_heading_ids, html)
             shims.toc_ids_renamed(page.toc, renamed)
             html = notebook.with_figure_alts(html, page.file.abs_src_path)
             self.notebook_html.append(html)

@@ -116,3 +116,19 @@ def test_pymdownx_highlights_each_block_through_pygments_and_once_wrapped_only_n
     highlights.done()  # the next build
     assert converted("x = 1", "z = {3}") == expected[1]
     assert highlighted == ["x = 1", "y = [2]", "z = {3}"]
+
+
+def test_made_gives_the_last_builds_result_for_the_same_arguments_and_forgets_what_a_build_did_not_use():
+    made, calls = incremental.Made(), []
+
+    def light(html: str) -> str:
+        calls.append(html)
+        return html.upper()
+
+    assert made(light, "<p>a</p>") == made(light, "<p>a</p>") == "<P>A</P>"
+    assert made(light, "<p>b</p>") == "<P>B</P>"
+    made.done()  # the next build uses only the first page
+    assert made(light, "<p>a</p>") == "<P>A</P>"
+    made.done()
+    assert made(light, "<p>b</p>") == "<P>B</P>"  # made again: the build before did not use it
+    assert calls == ["<p>a</p>", "<p>b</p>", "<p>b</p>"]

@@ -124,4 +124,5 @@ def test_a_new_title_renders_every_page_again_with_it_in_the_navigation(served, 
     body = wait_for(f"{base}{MOUNT}/en/matmul/", "Renamed while serving")
     assert "memo-output" in body
     assert "Renamed while serving" in fetch(f"{base}{MOUNT}/en/notebooks/view-vs-reshape/")
+    assert "Renamed while serving" in fetch(f"{base}{MOUNT}/404.html")  # the theme's own page (static-i18n: English)
     assert "Renamed while serving" not in fetch(f"{base}{MOUNT}/matmul/")  # the Korean page keeps its own title

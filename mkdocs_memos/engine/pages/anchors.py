@@ -42,13 +42,14 @@ def section_ids(html: str) -> list[str]:
     return [i for tag, i in ids(html) if tag in SECTION_HEADINGS]
 
 
-def public_ids(html: str) -> list[str]:
-    """The ids a link pasted into a review may end with: sections, claims, outputs and sources."""
-    return [i for tag, i in ids(html) if tag in SECTION_HEADINGS or i.startswith(BLOCK_PREFIXES)]
+def public_ids(tagged: list[tuple[str, str]]) -> list[str]:
+    """Of a page's `ids`, those a link pasted into a review may end with: sections, claims, outputs, sources."""
+    return [i for tag, i in tagged if tag in SECTION_HEADINGS or i.startswith(BLOCK_PREFIXES)]
 
 
-def duplicates(html: str) -> list[str]:
-    counts = Counter(i for _, i in ids(html))
+def duplicates(tagged: list[tuple[str, str]]) -> list[str]:
+    """Of a page's `ids`, those that more than one element has."""
+    counts = Counter(i for _, i in tagged)
     return [i for i, n in counts.items() if n > 1]
 
 

@@ -132,7 +132,7 @@ def public(root: Path) -> list[str]:
         if COMPANIONS.match(url):
             continue
         found.append(url)
-        found += [f"{url}#{i}" for i in anchors.public_ids(path.read_text(encoding="utf-8"))]
+        found += [f"{url}#{i}" for i in anchors.public_ids(anchors.ids(path.read_text(encoding="utf-8")))]
     return found
 
 

@@ -234,11 +234,12 @@ class IdCheck:
 
     def problems(self, page: PageSource, html: str, lang: str) -> list[str]:
         """`lang`: the language being built; a page shown in place of a missing translation is not paired."""
-        found = [f"{_where(page, i, 2)}: id '{i}' is used twice" for i in anchors.duplicates(html)]
+        tagged = anchors.ids(html)
+        found = [f"{_where(page, i, 2)}: id '{i}' is used twice" for i in anchors.duplicates(tagged)]
         if page.lang != lang:
             return found
         pair = self.seen.setdefault(page.stem, {})
-        pair[page.lang] = (page, anchors.public_ids(html))
+        pair[page.lang] = (page, anchors.public_ids(tagged))
         if len(pair) == 2:
             (ko, ko_ids), (en, en_ids) = pair[DEFAULT_LANGUAGE], pair["en"]
             found += [f"{_where(en, i)}: {_kind(i)} id '{i}' is not on the Korean page docs/{ko.src}"

@@ -177,6 +177,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
             self.language.notebooks[src] = (page, lang)
             made.append(File(src, self.notebook_dir.name, config.site_dir, config.use_directory_urls))
             pages[src] = file
+
         for file in config.plugins["mkdocs-jupyter"].on_files(made, config=config):
             files.append(file)
             shims.notebook_alternates(file, i18n, lang)

@@ -174,8 +174,10 @@ def jupyter_cache_dir(cache_root: Path, lang: str) -> Path:
 def notebook_styles_linked() -> None:
     """mkdocs-jupyter 0.26.3's template inlines its stylesheets (`resources.include_css`) into every notebook it
     renders: JupyterLab's whole stylesheet, most of each notebook page, parsed again by nbconvert's HTML pass in
-    every conversion and downloaded again with every notebook page. Here they are left out of the rendering; `notebook_stylesheet` is the same CSS as one file, which the theme links on
-    notebook pages (overrides/main.html). Called once nbconvert is imported (`when_imported`)."""
+    every conversion and downloaded again with every notebook page. Here they are left out of the rendering:
+    the plugin writes that CSS (`notebook_stylesheet`), cut down to what the notebook pages use, as one file,
+    which the theme links on notebook pages (overrides/main.html). Called once nbconvert is imported
+    (`when_imported`)."""
     from nbconvert.exporters.html import HTMLExporter
 
     init = HTMLExporter._init_resources

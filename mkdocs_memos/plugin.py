@@ -74,6 +74,7 @@ class MemosPlugin(BasePlugin[MemosConfig]):
         shims.when_imported("mkdocs_jupyter.convert", shims.notebook_styles_linked)
         shims.quiet_jupyter()
         shims.search_scans_only_pages_with_its_attributes()
+        shims.mike_theme_looked_up_once()
 
     def on_shutdown(self):
         self.conversions.close()

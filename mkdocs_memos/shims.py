@@ -7,6 +7,7 @@ no longer needed is removed instead of carried.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.resources
 import logging
@@ -287,6 +288,34 @@ def relative_language_links(output: str, page_url: str, site_url: str | None) ->
 
     head, end, body = output.partition("</head>")  # not the whole page: a notebook's is megabytes
     return LANGUAGE_LINK.sub(made_relative, HEAD_ALTERNATE.sub("", head) + end + body)
+
+
+def mike_theme_looked_up_once() -> None:
+    """mike 2.2.0's plugin looks for its own version selector's files for the site's theme at every build, among
+    the entry points of every installed package (`get_theme_dir`), a sizeable part of a rebuild; for Material it
+    finds none (Material draws its own selector, and shows it only while mike's `version_selector` is on). The
+    installed packages do not change while MkDocs runs: each theme is looked up once, its answer kept."""
+    import mike.mkdocs_plugin as mike
+
+    lookup = mike.get_theme_dir
+    if hasattr(lookup, "memos_lookup"):  # installed already
+        return
+
+    @functools.cache
+    def answer(theme_name: str):
+        try:
+            return lookup(theme_name)
+        except ValueError as e:
+            return e
+
+    def get_theme_dir(theme_name: str) -> str:
+        found = answer(theme_name)
+        if isinstance(found, ValueError):
+            raise found
+        return found
+
+    get_theme_dir.memos_lookup = lookup
+    mike.get_theme_dir = get_theme_dir
 
 
 def search_scans_only_pages_with_its_attributes() -> None:

@@ -332,3 +332,17 @@ def test_each_language_keeps_its_own_search_index(tmp_path):
     shims.search_index_per_language(SimpleNamespace(site_dir=str(tmp_path), plugins={"i18n": i18n}), kept)
     assert json.loads(index.read_text()) == {"docs": ["ko"]}
     assert json.loads((tmp_path / "en" / shims.SEARCH_INDEX).read_text()) == {"docs": ["en"]}
+
+
+def test_mike_looks_up_each_themes_selector_once_and_still_finds_none_for_material():
+    import mike.mkdocs_plugin as mike
+
+    shims.mike_theme_looked_up_once()
+    shims.mike_theme_looked_up_once()  # a second call wraps nothing more
+    assert mike.get_theme_dir.memos_lookup is not None and not hasattr(mike.get_theme_dir.memos_lookup, "memos_lookup")
+    with mock.patch("mike.mkdocs_plugin.metadata.entry_points", wraps=mike.metadata.entry_points) as scans:
+        for _ in range(2):
+            with pytest.raises(ValueError, match="unsupported"):  # as for Material
+                mike.get_theme_dir("not-a-mike-theme")
+    assert scans.call_count == 1
+    assert Path(mike.get_theme_dir("mkdocs")).is_dir()  # a theme mike has files for

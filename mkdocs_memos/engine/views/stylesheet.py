@@ -3,8 +3,9 @@ class it names appears as a word somewhere in those pages (markup, text or scrip
 adds stays too), and a custom property stays if a kept rule or a page uses it, directly or through another.
 
 Only what cannot apply is left out: a selector's classes inside `:not()`, `:is()` and the like, its tags,
-attributes and states are not judged, and at-rules other than `@media` and `@supports` stay whole. Each kept
-rule is the original's text.
+attributes and states are not judged, and at-rules other than `@media` and `@supports` stay whole. A kept rule
+is written again from tinycss2's tokens: its selectors that can match, and its declarations but the custom
+properties nothing uses, each as the original spells it.
 """
 
 from __future__ import annotations
